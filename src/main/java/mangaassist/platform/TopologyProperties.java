@@ -1,0 +1,58 @@
+package mangaassist.platform;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The queues, tables and search indices MangaAssist needs, declared once in
+ * {@code classpath:platform/topology.yaml}. {@link TopologyProvisioner} creates them on the embedded
+ * stack and on LocalStack; on AWS they come from infrastructure code and provisioning is off.
+ */
+@ConfigurationProperties("mangaassist.topology")
+public record TopologyProperties(boolean provision, List<Queue> queues, List<Table> tables,
+                                 List<SearchIndex> searchIndices) {
+
+    public TopologyProperties {
+        queues = queues == null ? List.of() : List.copyOf(queues);
+        tables = tables == null ? List.of() : List.copyOf(tables);
+        searchIndices = searchIndices == null ? List.of() : List.copyOf(searchIndices);
+    }
+
+    /**
+     * @param name              queue name; a name ending in {@code .fifo} makes a FIFO queue
+     * @param visibilityTimeout how long a received message stays invisible
+     * @param deadLetterQueue   name of the queue the redrive policy moves messages to (null: none)
+     * @param maxReceiveCount   receives before the redrive policy moves a message
+     * @param retention         how long a message is kept
+     */
+    public record Queue(String name, Duration visibilityTimeout, String deadLetterQueue, Integer maxReceiveCount,
+                        Duration retention) {
+        public boolean fifo() {
+            return name.endsWith(".fifo");
+        }
+    }
+
+    /**
+     * @param name         table name
+     * @param partitionKey name of the string partition key
+     * @param sortKey      name of the sort key (null: none)
+     * @param sortKeyType  S or N
+     * @param stream       stream view type (e.g. NEW_AND_OLD_IMAGES; null: no stream)
+     * @param ttlAttribute attribute holding the expiry epoch second (null: no TTL)
+     */
+    public record Table(String name, String partitionKey, String sortKey, String sortKeyType, String stream,
+                        String ttlAttribute) {
+    }
+
+    /**
+     * @param name        index name
+     * @param vectorField name of the knn_vector field
+     * @param dimension   vector dimension (must match the embeddings model output)
+     * @param engine      k-NN engine: lucene (embedded, self-managed) or faiss (OpenSearch Serverless)
+     * @param spaceType   similarity, e.g. cosinesimil
+     */
+    public record SearchIndex(String name, String vectorField, int dimension, String engine, String spaceType) {
+    }
+}

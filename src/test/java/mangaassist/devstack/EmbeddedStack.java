@@ -1,0 +1,120 @@
+package mangaassist.devstack;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded backend stack: real engines in-process (ElasticMQ, DynamoDB Local, OpenSearch + k-NN,
+ * redis-server), on loopback. Development and test infrastructure only: it lives on the test classpath.
+ *
+ * <p>Tests share one instance per JVM on ephemeral ports ({@link #shared()}); the run command and
+ * {@link DevStack} start it on the engines' standard ports.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+    private static EmbeddedStack shared;
+
+    private final List<Backend> backends = List.of(
+            new RedisBackend(), new ElasticMqBackend(), new DynamoDbLocalBackend(), new OpenSearchBackend());
+    private final Map<Backend, Integer> ports = new LinkedHashMap<>();
+    private final List<Backend> started = new ArrayList<>();
+
+    private EmbeddedStack() {
+    }
+
+    /** The stack of this test JVM, started on first use on ephemeral ports and stopped at JVM exit. */
+    public static synchronized EmbeddedStack shared() {
+        if (shared == null) {
+            shared = start(port -> 0);
+        }
+        return shared;
+    }
+
+    /**
+     * Starts every backend; {@code portFor} maps a port property (e.g. mangaassist.stack.sqs-port) to
+     * the port wanted, 0 for an ephemeral one. On any failure what started is stopped again.
+     */
+    public static EmbeddedStack start(PortChoice portFor) {
+        EmbeddedStack stack = new EmbeddedStack();
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "embedded-stack-shutdown"));
+        try {
+            stack.startAll(portFor);
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    private void startAll(PortChoice portFor) {
+        long t0 = System.nanoTime();
+        for (Backend backend : backends) {
+            ports.put(backend, StackPorts.claim(portFor.port(backend.portProperty()), backend.name(),
+                    backend.portProperty()));
+        }
+        // engines start in parallel: OpenSearch alone takes several seconds
+        List<CompletableFuture<Void>> starting = backends.stream().map(backend -> CompletableFuture.runAsync(() -> {
+            try {
+                backend.start(ports.get(backend));
+                synchronized (started) {
+                    started.add(backend);
+                }
+            } catch (Exception e) {
+                throw new CompletionException(backend.name() + " failed to start: " + e.getMessage(), e);
+            }
+        })).toList();
+        try {
+            CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+        LOG.info("Embedded stack started in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** The port properties of the running stack, to hand to the application's environment. */
+    public Map<String, Object> properties() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        ports.forEach((backend, port) -> properties.put(backend.portProperty(), port));
+        return properties;
+    }
+
+    /** The endpoints, as a table for the console. */
+    public String endpointTable() {
+        StringBuilder table = new StringBuilder("\n  Embedded stack endpoints\n");
+        ports.forEach((backend, port) -> table.append(String.format("  %-28s %-30s (%s)%n",
+                backend.name(), backend.url(port), backend.portProperty())));
+        return table.toString();
+    }
+
+    @Override
+    public void close() {
+        List<Backend> toStop;
+        synchronized (started) {
+            toStop = new ArrayList<>(started);
+            started.clear();
+        }
+        Collections.reverse(toStop);
+        for (Backend backend : toStop) {
+            try {
+                backend.close();
+            } catch (RuntimeException e) {
+                LOG.warn("{} did not stop cleanly: {}", backend.name(), e.getMessage());
+            }
+        }
+    }
+
+    /** Which port a backend gets, by its port property; 0 means ephemeral. */
+    @FunctionalInterface
+    public interface PortChoice {
+        int port(String property);
+    }
+}

@@ -1,0 +1,40 @@
+package mangaassist.devstack;
+
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Starts the embedded stack before the application context is built and publishes its ports as
+ * {@code mangaassist.stack.*-port}, from which the {@code embedded} profile derives every endpoint.
+ *
+ * <p>Tests use the no-argument form: one stack per JVM on ephemeral ports, shared by every context.
+ * The run command ({@link DevApplication}) and {@link DevStack} use the configured fixed ports.
+ */
+public class EmbeddedStackInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    private final boolean ephemeralPorts;
+    private EmbeddedStack stack;
+
+    public EmbeddedStackInitializer() {
+        this(true);
+    }
+
+    public EmbeddedStackInitializer(boolean ephemeralPorts) {
+        this.ephemeralPorts = ephemeralPorts;
+    }
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        ConfigurableEnvironment environment = context.getEnvironment();
+        stack = ephemeralPorts
+                ? EmbeddedStack.shared()
+                : EmbeddedStack.start(property -> environment.getRequiredProperty(property, Integer.class));
+        environment.getPropertySources().addFirst(new MapPropertySource("embeddedStack", stack.properties()));
+    }
+
+    public EmbeddedStack stack() {
+        return stack;
+    }
+}

@@ -1,0 +1,27 @@
+package mangaassist.support;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import mangaassist.MangaAssistApplication;
+import mangaassist.devstack.EmbeddedStackInitializer;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * A flow test: the whole application on the embedded stack (ephemeral ports, one stack per JVM).
+ * Every flow test uses exactly this configuration, so Spring starts the application once and shares
+ * it: do not add @MockBean, properties or @DirtiesContext here (each variant starts another app).
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@CamelSpringBootTest
+@SpringBootTest(classes = MangaAssistApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("embedded")
+@ContextConfiguration(initializers = EmbeddedStackInitializer.class)
+public @interface FlowTest {
+}
