@@ -1,22 +1,43 @@
 package mangaassist.devstack;
 
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 
 import mangaassist.MangaAssistApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The run command: {@code ./mvnw spring-boot:test-run} starts MangaAssist with the embedded stack on
  * its standard ports (the Spring Boot "test-run" dev-services pattern: none of this ships in the jar).
+ *
+ * <p>With {@code --stack-only} it starts the embedded stack alone, as its own process; the application
+ * then runs against it with {@code ./mvnw spring-boot:run} (profile {@code embedded}), so queues and
+ * tables survive a crash of the application and several instances can share them.
+ *
+ * <p>Keep this the only class with a {@code main} on the test classpath: spring-boot:test-run picks
+ * the single main class it finds there.
  */
 public final class DevApplication {
+
+    static final String STACK_ONLY = "--stack-only";
 
     private DevApplication() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
+        boolean stackOnly = Arrays.asList(args).contains(STACK_ONLY);
         EmbeddedStackInitializer stack = new EmbeddedStackInitializer(false);
+        if (stackOnly) {
+            // an empty context: only the environment (ports from application.yaml, env, args) is needed
+            new SpringApplicationBuilder(Object.class).web(WebApplicationType.NONE).profiles("embedded")
+                    .initializers(stack).run(withoutStackOnly(args));
+            System.out.printf("%s%n  Stack running (started in %d ms). Ctrl+C stops it.%n",
+                    stack.stack().endpointTable(), ManagementFactory.getRuntimeMXBean().getUptime());
+            Thread.currentThread().join();
+            return;
+        }
         ConfigurableApplicationContext app = new SpringApplicationBuilder(MangaAssistApplication.class)
                 .profiles("embedded")
                 .initializers(stack)
@@ -28,5 +49,9 @@ public final class DevApplication {
                         + "  Started in %d ms (JVM uptime)%n%n",
                 stack.stack().endpointTable(), port, port, port,
                 ManagementFactory.getRuntimeMXBean().getUptime());
+    }
+
+    private static String[] withoutStackOnly(String[] args) {
+        return Arrays.stream(args).filter(a -> !STACK_ONLY.equals(a)).toArray(String[]::new);
     }
 }

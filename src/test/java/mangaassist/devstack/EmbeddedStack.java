@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * redis-server), on loopback. Development and test infrastructure only: it lives on the test classpath.
  *
  * <p>Tests share one instance per JVM on ephemeral ports ({@link #shared()}); the run command and
- * {@link DevStack} start it on the engines' standard ports.
+ * {@link DevApplication} (the run command, or the stack alone) starts it on the standard ports.
  */
 public final class EmbeddedStack implements AutoCloseable {
 

@@ -10,7 +10,7 @@ import org.springframework.core.env.MapPropertySource;
  * {@code mangaassist.stack.*-port}, from which the {@code embedded} profile derives every endpoint.
  *
  * <p>Tests use the no-argument form: one stack per JVM on ephemeral ports, shared by every context.
- * The run command ({@link DevApplication}) and {@link DevStack} use the configured fixed ports.
+ * The run command ({@link DevApplication}) uses the configured fixed ports.
  */
 public class EmbeddedStackInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 

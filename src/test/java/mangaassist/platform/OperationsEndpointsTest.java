@@ -1,0 +1,47 @@
+package mangaassist.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import mangaassist.support.FlowTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+
+/** What an operator relies on: health per backend, Prometheus metrics, Hawtio and Jolokia. */
+@FlowTest
+class OperationsEndpointsTest {
+
+    @Autowired
+    TestRestTemplate http;
+
+    @Test
+    void healthReportsEachBackendUp() {
+        ResponseEntity<JsonNode> health = http.getForEntity("/actuator/health", JsonNode.class);
+        assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+        JsonNode components = health.getBody().path("components");
+        for (String backend : new String[] {"sqs", "dynamodb", "opensearch", "redis"}) {
+            assertThat(components.path(backend).path("status").asText()).as(backend).isEqualTo("UP");
+        }
+        assertThat(components.path("dynamodb").path("details").path("tables").toString())
+                .contains("manga-assist-sessions", "manga-catalog", "manga-products");
+        assertThat(health.getBody().path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void prometheusExposesCamelAndJvmMetrics() {
+        String metrics = http.getForObject("/actuator/prometheus", String.class);
+        assertThat(metrics).contains("jvm_memory_used_bytes").contains("camel_");
+    }
+
+    @Test
+    void hawtioIsServedAndJolokiaSeesTheCamelContext() {
+        ResponseEntity<String> hawtio = http.getForEntity("/actuator/hawtio/", String.class);
+        assertThat(hawtio.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(hawtio.getBody()).containsIgnoringCase("hawtio");
+        JsonNode search = http.getForObject("/actuator/jolokia/search/org.apache.camel:type=context,*", JsonNode.class);
+        assertThat(search.path("value").toString()).contains("mangaassist");
+    }
+}
