@@ -1,9 +1,11 @@
 package mangaassist.chat;
 
+import mangaassist.platform.ClientError;
+
 import java.util.Objects;
 
 /** A chat failure with a stable code. The message is for logs; clients get {@link ChatErrorCode#userMessage}. */
-public class ChatException extends RuntimeException {
+public class ChatException extends RuntimeException implements ClientError {
     private static final long serialVersionUID = 1L;
 
     private final ChatErrorCode code;
@@ -18,7 +20,22 @@ public class ChatException extends RuntimeException {
         this.code = Objects.requireNonNull(code, "code");
     }
 
-    public ChatErrorCode code() {
+    public ChatErrorCode errorCode() {
         return code;
+    }
+
+    @Override
+    public String code() {
+        return code.name();
+    }
+
+    @Override
+    public int httpStatus() {
+        return code.httpStatus();
+    }
+
+    @Override
+    public String userMessage(String language) {
+        return code.userMessage(language);
     }
 }

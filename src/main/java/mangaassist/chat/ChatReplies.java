@@ -59,7 +59,7 @@ public final class ChatReplies {
 
     /** Any exception: ChatException keeps its code, everything else is INTERNAL; the message is never sent. */
     public static ObjectNode errorFor(String requestId, Throwable failure, String language) {
-        ChatErrorCode code = failure instanceof ChatException ce ? ce.code() : ChatErrorCode.INTERNAL;
+        ChatErrorCode code = failure instanceof ChatException ce ? ce.errorCode() : ChatErrorCode.INTERNAL;
         return error(requestId, code, language);
     }
 

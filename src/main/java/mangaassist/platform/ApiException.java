@@ -1,11 +1,7 @@
 package mangaassist.platform;
 
-/**
- * A failure a client should hear about: a stable {@code code}, the HTTP status it maps to, and a
- * message fit for users (never internals). The shared {@code sync-errors} route configuration turns it
- * into the JSON error body.
- */
-public class ApiException extends RuntimeException {
+/** A {@link ClientError} with one user-facing message, for flows that answer in one language. */
+public class ApiException extends RuntimeException implements ClientError {
 
     private final String code;
     private final int httpStatus;
@@ -22,11 +18,18 @@ public class ApiException extends RuntimeException {
         this.httpStatus = httpStatus;
     }
 
+    @Override
     public String code() {
         return code;
     }
 
+    @Override
     public int httpStatus() {
         return httpStatus;
+    }
+
+    @Override
+    public String userMessage(String language) {
+        return getMessage();
     }
 }

@@ -9,7 +9,12 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
@@ -34,33 +39,45 @@ public class AwsClientsConfiguration {
 
     @Bean(destroyMethod = "close")
     public SqsClient sqsClient() {
-        return configure(SqsClient.builder(), "sqs").build();
+        return sync(SqsClient.builder(), "sqs").build();
     }
 
     @Bean(destroyMethod = "close")
     public DynamoDbClient dynamoDbClient() {
-        return configure(DynamoDbClient.builder(), "dynamodb").build();
+        return sync(DynamoDbClient.builder(), "dynamodb").build();
     }
 
     @Bean(destroyMethod = "close")
     public DynamoDbStreamsClient dynamoDbStreamsClient() {
         // DynamoDB Streams is served by the same endpoint as DynamoDB on every emulator we use
-        return configure(DynamoDbStreamsClient.builder(), "dynamodb").build();
+        return sync(DynamoDbStreamsClient.builder(), "dynamodb").build();
     }
 
     @Bean(destroyMethod = "close")
     public EventBridgeClient eventBridgeClient() {
-        return configure(EventBridgeClient.builder(), "eventbridge").build();
+        return sync(EventBridgeClient.builder(), "eventbridge").build();
     }
 
     @Bean(destroyMethod = "close")
     public BedrockRuntimeClient bedrockRuntimeClient() {
-        return configure(BedrockRuntimeClient.builder(), "bedrock").build();
+        // no SDK retries: the chat flow has a time budget and falls back to another model itself
+        return sync(BedrockRuntimeClient.builder(), "bedrock")
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
     }
 
     @Bean(destroyMethod = "close")
     public BedrockRuntimeAsyncClient bedrockRuntimeAsyncClient() {
-        return configure(BedrockRuntimeAsyncClient.builder(), "bedrock").build();
+        return async(BedrockRuntimeAsyncClient.builder(), "bedrock")
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+    }
+
+    /** The HTTP client is named explicitly: tests put a second implementation on the classpath. */
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B sync(B builder, String service) {
+        return configure(builder.httpClientBuilder(ApacheHttpClient.builder()), service);
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B async(B builder, String service) {
+        return configure(builder.httpClientBuilder(NettyNioAsyncHttpClient.builder()), service);
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String service) {

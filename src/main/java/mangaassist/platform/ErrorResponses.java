@@ -2,6 +2,7 @@ package mangaassist.platform;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -10,32 +11,67 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns the exception caught by the {@code sync-errors} route configuration into the client's JSON
- * error body {@code {"status":"error","requestId","code","error"}} and its HTTP status. Unexpected
- * exceptions become INTERNAL with a generic message: the detail goes to the log, never to the client.
+ * error body {@code {"status":"error","requestId","code","error"}} and its HTTP status. A
+ * {@link ClientError} keeps its code; anything else becomes INTERNAL with a generic message, and the
+ * detail goes to the log only.
  */
 @Component("errorResponses")
 public class ErrorResponses {
 
+    /** Exchange property: the id of the client's request, echoed in the error body. */
     public static final String REQUEST_ID = "requestId";
+    /** Exchange property: the client's language ("ja"/"en") when the flow knows it. */
+    public static final String LANGUAGE = "language";
+
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
     public Map<String, Object> toResponse(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ApiException error = caught instanceof ApiException api ? api : internal(exchange, caught);
-        String requestId = exchange.getIn().getHeader(REQUEST_ID, exchange.getExchangeId(), String.class);
+        ClientError error = clientError(caught);
+        if (error == null) {
+            LOG.error("Unexpected failure in route {} (exchange {})", exchange.getFromRouteId(),
+                    exchange.getExchangeId(), caught);
+            error = INTERNAL;
+        } else {
+            LOG.debug("{} answered with {}: {}", exchange.getFromRouteId(), error.code(),
+                    caught == null ? "" : caught.getMessage());
+        }
+        String requestId = exchange.getProperty(REQUEST_ID, String.class);
+        exchange.getMessage().removeHeaders("*", "CamelVertxWebsocket.connectionKey");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, error.httpStatus());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "error");
-        body.put("requestId", requestId);
+        body.put("requestId", requestId != null ? requestId : UUID.randomUUID().toString());
         body.put("code", error.code());
-        body.put("error", error.getMessage());
+        body.put("error", error.userMessage(exchange.getProperty(LANGUAGE, "ja", String.class)));
         return body;
     }
 
-    private static ApiException internal(Exchange exchange, Throwable caught) {
-        LOG.error("Unexpected failure in route {} (exchange {})", exchange.getFromRouteId(),
-                exchange.getExchangeId(), caught);
-        return new ApiException("INTERNAL", 500, "Something went wrong on our side. Please try again.");
+    /** The client error in the cause chain (Camel may wrap the original exception). */
+    private static ClientError clientError(Throwable caught) {
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (t instanceof ClientError error) {
+                return error;
+            }
+        }
+        return null;
     }
+
+    private static final ClientError INTERNAL = new ClientError() {
+        @Override
+        public String code() {
+            return "INTERNAL";
+        }
+
+        @Override
+        public int httpStatus() {
+            return 500;
+        }
+
+        @Override
+        public String userMessage(String language) {
+            return "en".equals(language) ? "Sorry, something went wrong." : "申し訳ございません。エラーが発生しました。";
+        }
+    };
 }

@@ -63,12 +63,12 @@ class BedrockResponseTransformerTest {
     void emptyAnswerIsModelNoResponse_seedReturnedSuccessWithEmptyText(String json) throws Exception {
         ChatException e = catchThrowableOfType(ChatException.class, () -> transformer.transform(MAPPER.readTree(json), "ja"));
         assertThat(e).isNotNull();
-        assertThat(e.code()).isEqualTo(ChatErrorCode.MODEL_NO_RESPONSE);
+        assertThat(e.errorCode()).isEqualTo(ChatErrorCode.MODEL_NO_RESPONSE);
     }
 
     @Test
     void nullResponseIsModelNoResponse() {
         ChatException e = catchThrowableOfType(ChatException.class, () -> transformer.transform(null, "ja"));
-        assertThat(e.code()).isEqualTo(ChatErrorCode.MODEL_NO_RESPONSE);
+        assertThat(e.errorCode()).isEqualTo(ChatErrorCode.MODEL_NO_RESPONSE);
     }
 }

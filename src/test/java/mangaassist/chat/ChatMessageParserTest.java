@@ -169,6 +169,6 @@ class ChatMessageParserTest {
         ChatException e = catchThrowableOfType(ChatException.class, () -> p.parse(frame));
         assertThat(e).as("frame %s", frame == null ? null : frame.substring(0, Math.min(80, frame.length())))
                 .isNotNull();
-        assertThat(e.code()).isEqualTo(code);
+        assertThat(e.errorCode()).isEqualTo(code);
     }
 }

@@ -8,12 +8,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import mangaassist.devstack.bedrock.BedrockEmulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded backend stack: real engines in-process (ElasticMQ, DynamoDB Local, OpenSearch + k-NN,
- * redis-server), on loopback. Development and test infrastructure only: it lives on the test classpath.
+ * redis-server) and our emulators (Bedrock Runtime), on loopback. Development and test infrastructure only: it lives on the test classpath.
  *
  * <p>Tests share one instance per JVM on ephemeral ports ({@link #shared()}); the run command and
  * {@link DevApplication} (the run command, or the stack alone) starts it on the standard ports.
@@ -23,8 +24,9 @@ public final class EmbeddedStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
     private static EmbeddedStack shared;
 
+    private final BedrockBackend bedrock = new BedrockBackend();
     private final List<Backend> backends = List.of(
-            new RedisBackend(), new ElasticMqBackend(), new DynamoDbLocalBackend(), new OpenSearchBackend());
+            new RedisBackend(), new ElasticMqBackend(), new DynamoDbLocalBackend(), new OpenSearchBackend(), bedrock);
     private final Map<Backend, Integer> ports = new LinkedHashMap<>();
     private final List<Backend> started = new ArrayList<>();
 
@@ -78,6 +80,11 @@ public final class EmbeddedStack implements AutoCloseable {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
         LOG.info("Embedded stack started in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** The Bedrock emulator, for tests that switch latency and faults. */
+    public BedrockEmulator bedrock() {
+        return bedrock.emulator();
     }
 
     /** The port properties of the running stack, to hand to the application's environment. */

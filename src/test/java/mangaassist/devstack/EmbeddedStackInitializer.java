@@ -1,5 +1,8 @@
 package mangaassist.devstack;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -31,7 +34,12 @@ public class EmbeddedStackInitializer implements ApplicationContextInitializer<C
         stack = ephemeralPorts
                 ? EmbeddedStack.shared()
                 : EmbeddedStack.start(property -> environment.getRequiredProperty(property, Integer.class));
-        environment.getPropertySources().addFirst(new MapPropertySource("embeddedStack", stack.properties()));
+        Map<String, Object> properties = new HashMap<>(stack.properties());
+        if (ephemeralPorts) {
+            // each test context gets its own WebSocket port (vertx-websocket runs its own server)
+            properties.put("mangaassist.chat.websocket.port", StackPorts.free());
+        }
+        environment.getPropertySources().addFirst(new MapPropertySource("embeddedStack", properties));
     }
 
     public EmbeddedStack stack() {

@@ -24,6 +24,9 @@ final class OpenSearchBackend implements Backend {
 
     @Override
     public void start(int port) throws IOException {
+        // other Netty users in this JVM (Vert.x, the AWS SDK) fix Netty's processor count first; OpenSearch
+        // would refuse to start when it cannot set it itself
+        System.setProperty("opensearch.set.netty.runtime.available.processors", "false");
         home = Files.createTempDirectory("mangaassist-opensearch-");
         int transportPort = StackPorts.free();
         runner = new OpenSearchRunner();

@@ -1,0 +1,35 @@
+package mangaassist.chat;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The chat flow's plain transformation beans, configured from {@link ChatProperties}. */
+@Configuration(proxyBeanMethods = false)
+public class ChatConfiguration {
+
+    @Bean
+    public ChatMessageParser chatMessageParser(ChatProperties chat) {
+        return new ChatMessageParser(chat.maxMessageChars());
+    }
+
+    @Bean
+    public ModelSelector modelSelector(ChatProperties chat) {
+        ChatProperties.Models models = chat.models();
+        return new ModelSelector(new ModelConfig(models.fast(), models.quality(), models.autoThreshold(), true));
+    }
+
+    @Bean
+    public BedrockRequestBuilder bedrockRequestBuilder() {
+        return new BedrockRequestBuilder();
+    }
+
+    @Bean
+    public BedrockResponseTransformer bedrockResponseTransformer() {
+        return new BedrockResponseTransformer();
+    }
+
+    @Bean
+    public InventoryIntentClassifier inventoryIntentClassifier() {
+        return new InventoryIntentClassifier();
+    }
+}

@@ -1,0 +1,42 @@
+package mangaassist.chat;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the chat flow ({@code mangaassist.chat.*}).
+ *
+ * @param websocket         where the WebSocket endpoint listens
+ * @param maxMessageChars   longest accepted message, in code points after normalisation
+ * @param cacheTtl          how long an answer is served from the Redis cache
+ * @param historyTurns      how many of the latest session turns go into the prompt
+ * @param sessionsTable     DynamoDB table of session turns
+ * @param sessionTtl        how long session turns are kept (DynamoDB TTL attribute)
+ * @param timeBudget        the whole answer's budget; a fallback is tried only within it
+ * @param fallbackMinRemaining the least time left for a fallback call to be worth trying
+ * @param rateLimit         messages allowed per session and window
+ * @param models            model ids and the auto-selection threshold
+ * @param maxTokens         max_tokens of a Claude request
+ * @param temperature       temperature of a Claude request
+ */
+@ConfigurationProperties("mangaassist.chat")
+public record ChatProperties(WebSocket websocket, int maxMessageChars, Duration cacheTtl, int historyTurns,
+                             String sessionsTable, Duration sessionTtl, Duration timeBudget,
+                             Duration fallbackMinRemaining, RateLimit rateLimit, Models models, int maxTokens,
+                             double temperature) {
+
+    public record WebSocket(String host, int port, String path) {
+    }
+
+    public record RateLimit(int maxMessages, Duration window) {
+    }
+
+    /**
+     * @param fast          model for modelPreference "fast" and every fallback (Haiku)
+     * @param quality       model for modelPreference "quality" (Sonnet)
+     * @param autoThreshold messages longer than this many code points go to the quality model under "auto"
+     */
+    public record Models(String fast, String quality, int autoThreshold) {
+    }
+}

@@ -1,0 +1,143 @@
+package mangaassist.chat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.stereotype.Component;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The steps of the chat routes, one method each, bound to the exchange properties the routes keep.
+ * Each step delegates to one plain transformation bean; this class only does the Camel binding.
+ */
+@Component("chatSteps")
+public class ChatSteps {
+
+    /** Exchange properties of the chat flow. */
+    public static final String START = "chatStartNanos";
+    public static final String REQUEST = "chatRequest";
+    public static final String CACHE_KEY = "chatCacheKey";
+    public static final String CACHED = "chatCached";
+    public static final String HISTORY = "chatHistory";
+    public static final String INTENT = "chatIntent";
+    public static final String FACTS = "chatFacts";
+    public static final String MODEL = "chatModel";
+    public static final String MODEL_BODY = "chatModelBody";
+    public static final String REPLY = "chatReply";
+    /** Where replies (and streamed partials) go: the client's WebSocket connection; absent for REST. */
+    public static final String REPLY_TO = "replyTo";
+    /** True when partial answers are streamed to {@link #REPLY_TO}. */
+    public static final String STREAM = "chatStream";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ChatMessageParser parser;
+    private final InventoryIntentClassifier classifier;
+    private final ModelSelector selector;
+    private final BedrockRequestBuilder requests;
+    private final BedrockResponseTransformer responses;
+    private final ChatProperties chat;
+    private final ChatMetrics metrics;
+
+    public ChatSteps(ChatMessageParser parser, InventoryIntentClassifier classifier, ModelSelector selector,
+                     BedrockRequestBuilder requests, BedrockResponseTransformer responses, ChatProperties chat,
+                     ChatMetrics metrics) {
+        this.parser = parser;
+        this.classifier = classifier;
+        this.selector = selector;
+        this.requests = requests;
+        this.responses = responses;
+        this.chat = chat;
+        this.metrics = metrics;
+    }
+
+    public ChatRequest parse(@Body String body) {
+        return parser.parse(body);
+    }
+
+    public String language(@ExchangeProperty(REQUEST) ChatRequest request) {
+        return LanguageDetector.detect(request.message(), request.preferredLanguage());
+    }
+
+    public String cacheKey(@ExchangeProperty(REQUEST) ChatRequest request) {
+        return ChatCacheKey.of(request.sessionId(), request.message());
+    }
+
+    public List<ChatTurn> history(@ExchangeProperty(HISTORY_ITEMS) List<Map<String, AttributeValue>> items) {
+        return ChatSessions.toTurns(items);
+    }
+
+    public Intent intent(@ExchangeProperty(REQUEST) ChatRequest request) {
+        return classifier.classify(request.message());
+    }
+
+    public String model(@ExchangeProperty(REQUEST) ChatRequest request, @ExchangeProperty(INTENT) Intent intent) {
+        return selector.select(request.modelPreference(), request.message(), intent);
+    }
+
+    public ObjectNode modelBody(@ExchangeProperty(REQUEST) ChatRequest request,
+                                @ExchangeProperty("language") String language,
+                                @ExchangeProperty(HISTORY) List<ChatTurn> history,
+                                @ExchangeProperty(FACTS) List<String> facts) {
+        return requests.build(language, history, request.message(), facts == null ? List.of() : facts,
+                chat.maxTokens(), chat.temperature());
+    }
+
+    public ModelReply reply(@Body JsonNode response, @ExchangeProperty("language") String language,
+                            @ExchangeProperty(MODEL) String model) {
+        return responses.transform(response, language, model);
+    }
+
+    /** The success frame of a fresh answer (and the latency metric). */
+    public ObjectNode answer(@ExchangeProperty(REQUEST) ChatRequest request, @ExchangeProperty("language") String language,
+                             @ExchangeProperty(REPLY) ModelReply reply, @ExchangeProperty(START) long start) {
+        long latencyMs = elapsedMillis(start);
+        metrics.answered(reply.model(), false, latencyMs);
+        return ChatReplies.success(request.requestId(), request.sessionId(), language, reply, false, latencyMs);
+    }
+
+    /** The success frame of a cached answer (and the latency metric). */
+    public ObjectNode cachedAnswer(@ExchangeProperty(REQUEST) ChatRequest request,
+                                   @ExchangeProperty(CACHED) String cached, @ExchangeProperty(START) long start)
+            throws JsonProcessingException {
+        CachedAnswer answer = JSON.readValue(cached, CachedAnswer.class);
+        long latencyMs = elapsedMillis(start);
+        metrics.answered(answer.reply().model(), true, latencyMs);
+        return ChatReplies.success(request.requestId(), request.sessionId(), answer.language(), answer.reply(),
+                true, latencyMs);
+    }
+
+    /** What the cache keeps of an answer. */
+    public String cacheValue(@ExchangeProperty(REPLY) ModelReply reply, @ExchangeProperty("language") String language)
+            throws JsonProcessingException {
+        return JSON.writeValueAsString(new CachedAnswer(language, reply));
+    }
+
+    public long cacheTtlSeconds() {
+        return chat.cacheTtl().toSeconds();
+    }
+
+    public List<Map<String, AttributeValue>> sessionItems(@ExchangeProperty(REQUEST) ChatRequest request,
+                                                          @ExchangeProperty(REPLY) ModelReply reply) {
+        return ChatSessions.toItems(request.sessionId(), request.message(), reply.text(), System.currentTimeMillis(),
+                chat.sessionTtl());
+    }
+
+    public static final String HISTORY_ITEMS = "chatHistoryItems";
+
+    private static long elapsedMillis(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** A cached answer: the language it was given in and the model's reply. */
+    public record CachedAnswer(String language, ModelReply reply) {
+    }
+}

@@ -1,0 +1,16 @@
+package mangaassist.platform;
+
+/**
+ * A failure a client should hear about: a stable code, the HTTP status it maps to, and a message fit
+ * for users (never internals). The shared {@code sync-errors} route configuration turns it into the JSON
+ * error body; anything else becomes INTERNAL.
+ */
+public interface ClientError {
+
+    String code();
+
+    int httpStatus();
+
+    /** The text for the client, in the client's language ("ja" or "en") where the flow knows it. */
+    String userMessage(String language);
+}

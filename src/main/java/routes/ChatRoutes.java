@@ -1,0 +1,140 @@
+package routes;
+
+import static mangaassist.chat.ChatSteps.CACHED;
+import static mangaassist.chat.ChatSteps.CACHE_KEY;
+import static mangaassist.chat.ChatSteps.HISTORY;
+import static mangaassist.chat.ChatSteps.HISTORY_ITEMS;
+import static mangaassist.chat.ChatSteps.INTENT;
+import static mangaassist.chat.ChatSteps.MODEL;
+import static mangaassist.chat.ChatSteps.MODEL_BODY;
+import static mangaassist.chat.ChatSteps.REPLY;
+import static mangaassist.chat.ChatSteps.REPLY_TO;
+import static mangaassist.chat.ChatSteps.REQUEST;
+import static mangaassist.chat.ChatSteps.START;
+import static mangaassist.chat.ChatSteps.STREAM;
+
+import mangaassist.chat.ChatException;
+import mangaassist.platform.ErrorResponses;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.ddb.Ddb2Constants;
+import org.apache.camel.component.redis.RedisConstants;
+import org.apache.camel.model.rest.RestBindingMode;
+import org.springframework.stereotype.Component;
+
+/**
+ * The chat flow: WebSocket (streaming) and REST → inbound transform → rate limit → Redis cache →
+ * DynamoDB session history → intent and model selection → Bedrock (fallback to the fast model within
+ * the time budget) → outbound transform → reply; session and cache are written off the reply's path.
+ *
+ * <p>The edge routes (chat-websocket, chat-rest) use the shared {@code sync-errors} configuration:
+ * every client message gets exactly one reply or one error frame, and the connection stays open.
+ */
+@Component
+public class ChatRoutes extends RouteBuilder {
+
+    static final String WEBSOCKET = "vertx-websocket:{{mangaassist.chat.websocket.host}}:"
+            + "{{mangaassist.chat.websocket.port}}{{mangaassist.chat.websocket.path}}";
+    static final String REDIS = "spring-redis://{{spring.data.redis.host}}:{{spring.data.redis.port}}"
+            + "?redisTemplate=#stringRedisTemplate";
+    static final String SESSIONS = "aws2-ddb://{{mangaassist.chat.sessions-table}}";
+    static final String BEDROCK = "aws-bedrock:chat?operation=invokeTextModel&pojoRequest=true"
+            + "&modelId={{mangaassist.chat.models.fast}}";
+
+    @Override
+    public void configure() {
+        from(WEBSOCKET).routeId("chat-websocket").routeConfigurationId("sync-errors")
+                .setProperty(REPLY_TO, constant(WEBSOCKET))
+                .setProperty(STREAM, constant(true))
+                .to("direct:chat-handle")
+                .to(WEBSOCKET);
+
+        rest("/api/chat").post().consumes("application/json").produces("application/json")
+                .bindingMode(RestBindingMode.off).routeId("chat-rest-api").to("direct:chat-rest");
+        from("direct:chat-rest").routeId("chat-rest").routeConfigurationId("sync-errors")
+                .convertBodyTo(String.class)
+                .to("direct:chat-handle")
+                .setHeader("Content-Type", constant("application/json"));
+
+        from("direct:chat-handle").routeId("chat-handle")
+                // failures propagate to the edge route, whose sync-errors answers the client
+                .errorHandler(noErrorHandler())
+                .setProperty(START, method(System.class, "nanoTime"))
+                .setProperty(REQUEST, method("chatSteps", "parse"))
+                .setProperty(ErrorResponses.REQUEST_ID, simple("${exchangeProperty." + REQUEST + ".requestId}"))
+                .setProperty(ErrorResponses.LANGUAGE, method("chatSteps", "language"))
+                .bean("chatRateLimiter", "check(${exchangeProperty." + REQUEST + ".sessionId})")
+                .setProperty(CACHE_KEY, method("chatSteps", "cacheKey"))
+                .to("direct:chat-cache-lookup")
+                .choice()
+                    .when(exchangeProperty(CACHED).isNotNull())
+                        .setBody(method("chatSteps", "cachedAnswer"))
+                    .otherwise()
+                        .to("direct:chat-history")
+                        .setProperty(INTENT, method("chatSteps", "intent"))
+                        .setProperty(MODEL, method("chatSteps", "model"))
+                        .setProperty(MODEL_BODY, method("chatSteps", "modelBody"))
+                        .to("direct:chat-model")
+                        .setProperty(REPLY, method("chatSteps", "reply"))
+                        .wireTap("direct:chat-remember")
+                        .setBody(method("chatSteps", "answer"))
+                .end()
+                .removeHeaders("*", "CamelVertxWebsocket.connectionKey")
+                .convertBodyTo(String.class);
+
+        from("direct:chat-cache-lookup").routeId("chat-cache-lookup").errorHandler(noErrorHandler())
+                // a miss leaves the body as it was: clear it so a miss reads as null
+                .setBody(constant(null))
+                .setHeader(RedisConstants.COMMAND, constant("GET"))
+                .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
+                .to(REDIS)
+                .setProperty(CACHED, body());
+
+        from("direct:chat-history").routeId("chat-history").errorHandler(noErrorHandler())
+                .setHeader(Ddb2Constants.KEY_CONDITIONS,
+                        method(mangaassist.chat.ChatSessions.class, "sessionCondition(${exchangeProperty." + REQUEST + ".sessionId})"))
+                .setHeader(Ddb2Constants.SCAN_INDEX_FORWARD, constant(false))
+                .setHeader(Ddb2Constants.LIMIT, simple("{{mangaassist.chat.history-turns}}", Integer.class))
+                .to(SESSIONS + "?operation=Query")
+                .setProperty(HISTORY_ITEMS, header(Ddb2Constants.ITEMS))
+                .setProperty(HISTORY, method("chatSteps", "history"));
+
+        // Bedrock within the time budget: a throttled or timed-out call falls back once to the fast model
+        from("direct:chat-model").routeId("chat-model").errorHandler(noErrorHandler())
+                .doTry()
+                    .to("direct:chat-invoke")
+                .doCatch(ChatException.class).onWhen(method("chatModelCalls", "canFallBack"))
+                    .log(LoggingLevel.WARN, "Model ${exchangeProperty." + MODEL + "} failed (${exception.message}); "
+                            + "falling back to {{mangaassist.chat.models.fast}}")
+                    .setProperty(MODEL, constant("{{mangaassist.chat.models.fast}}"))
+                    .to("direct:chat-invoke")
+                .end();
+
+        from("direct:chat-invoke").routeId("chat-invoke").errorHandler(noErrorHandler())
+                .doTry()
+                    .choice()
+                        .when(exchangeProperty(STREAM).isEqualTo(true))
+                            .setBody(method("chatModelCalls", "stream"))
+                        .otherwise()
+                            .setBody(method("chatModelCalls", "invokeRequest"))
+                            .to(BEDROCK)
+                    .endDoTry()
+                .doCatch(Exception.class)
+                    .bean("chatModelCalls", "failed")
+                .end();
+
+        // off the reply's latency path: remember the turn and cache the answer
+        from("direct:chat-remember").routeId("chat-remember")
+                .errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(100)
+                        .retryAttemptedLogLevel(LoggingLevel.WARN))
+                .setHeader(RedisConstants.COMMAND, constant("SETEX"))
+                .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
+                .setHeader(RedisConstants.VALUE, method("chatSteps", "cacheValue"))
+                .setHeader(RedisConstants.TIMEOUT, method("chatSteps", "cacheTtlSeconds"))
+                .to(REDIS)
+                .split(method("chatSteps", "sessionItems"))
+                    .setHeader(Ddb2Constants.ITEM, body())
+                    .to(SESSIONS + "?operation=PutItem")
+                .end();
+    }
+}

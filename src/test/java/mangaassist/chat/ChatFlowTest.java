@@ -1,0 +1,234 @@
+package mangaassist.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import mangaassist.devstack.EmbeddedStack;
+import mangaassist.devstack.bedrock.EmulatorControl;
+import mangaassist.devstack.bedrock.Fault;
+import mangaassist.support.FlowTest;
+import mangaassist.support.WebSocketTestClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The chat flow end to end on the embedded stack: real WebSocket and HTTP clients, the Bedrock emulator. */
+@FlowTest
+class ChatFlowTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String HAIKU = "anthropic.claude-3-haiku";
+    private static final String SONNET = "anthropic.claude-3-sonnet";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    TestRestTemplate http;
+    @Autowired
+    DynamoDbClient dynamoDb;
+    @Value("${mangaassist.chat.websocket.port}")
+    int websocketPort;
+    @Value("${mangaassist.chat.rate-limit.max-messages}")
+    int rateLimit;
+
+    EmulatorControl bedrock;
+
+    @BeforeEach
+    void emulator() {
+        bedrock = EmbeddedStack.shared().bedrock().control().reset();
+    }
+
+    @AfterEach
+    void resetEmulator() {
+        bedrock.reset();
+    }
+
+    @Test
+    void restAnswersPolitelyInJapaneseAndServesTheRepeatFromTheCache() {
+        String session = newSession();
+        ResponseEntity<JsonNode> first = post(message(session, "おすすめの少年漫画を教えてください", "auto"));
+        assertThat(first.getStatusCode().value()).isEqualTo(200);
+        JsonNode reply = first.getBody();
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        assertThat(reply.path("data").path("language").asText()).isEqualTo("ja");
+        assertThat(reply.path("data").path("message").asText()).contains("ございます");
+        assertThat(reply.path("data").path("sessionId").asText()).isEqualTo(session);
+        assertThat(reply.path("usage").path("inputTokens").asInt()).isPositive();
+        assertThat(reply.path("metadata").path("cached").asBoolean()).isFalse();
+        assertThat(reply.path("metadata").path("model").asText()).contains("haiku");
+        int calls = bedrock.invocations();
+
+        // the same question, composed differently (NFC): served from Redis once the answer is stored
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode again = post(message(session, "おすすめの少年漫画を教えてください", "auto")).getBody();
+            assertThat(again.path("metadata").path("cached").asBoolean()).isTrue();
+            assertThat(again.path("data").path("message").asText()).isEqualTo(reply.path("data").path("message").asText());
+        });
+        assertThat(bedrock.invocations()).isEqualTo(calls);
+    }
+
+    @Test
+    void websocketStreamsPartialsThenExactlyOneFinalReplyToTheSenderOnly() throws Exception {
+        bedrock.latency(Duration.ZERO, Duration.ofMillis(2));
+        try (WebSocketTestClient client = ws(); WebSocketTestClient bystander = ws()) {
+            client.send(message(newSession(), "Which manga would you recommend for a beginner?", "fast").toString());
+            List<JsonNode> frames = client.untilFinal(WAIT);
+            JsonNode last = frames.get(frames.size() - 1);
+            assertThat(last.path("status").asText()).isEqualTo("success");
+            assertThat(last.path("data").path("language").asText()).isEqualTo("en");
+            List<JsonNode> partials = frames.subList(0, frames.size() - 1);
+            assertThat(partials).hasSizeGreaterThan(1)
+                    .allSatisfy(p -> assertThat(p.path("requestId").asText()).isEqualTo(last.path("requestId").asText()));
+            String streamed = partials.stream().map(p -> p.path("data").path("delta").asText()).collect(Collectors.joining());
+            assertThat(streamed).isEqualTo(last.path("data").path("message").asText());
+            assertThat(bedrock.lastRecordedRequest().streaming()).isTrue();
+            // nothing else arrives for this message, and the other connection heard nothing
+            bystander.send("not json");
+            assertThat(bystander.next(WAIT).path("code").asText()).isEqualTo("INVALID_JSON");
+        }
+    }
+
+    @Test
+    void badFramesGetErrorFramesAndTheConnectionStaysOpen() throws Exception {
+        try (WebSocketTestClient client = ws()) {
+            client.send("{not json");
+            assertError(client.next(WAIT), "INVALID_JSON");
+            client.send("{\"data\":{\"sessionId\":\"" + newSession() + "\",\"message\":\"  \\u200b \"}}");
+            assertError(client.next(WAIT), "MESSAGE_REQUIRED");
+            client.send(message(newSession(), "あ".repeat(4001), "auto").toString());
+            assertError(client.next(WAIT), "MESSAGE_TOO_LONG");
+            assertThat(client.isOpen()).isTrue();
+            client.send(message(newSession(), "こんにちは、まだつながっていますか？", "fast").toString());
+            List<JsonNode> frames = client.untilFinal(WAIT);
+            assertThat(frames.get(frames.size() - 1).path("status").asText()).isEqualTo("success");
+        }
+    }
+
+    @Test
+    void restErrorsAreJsonBodiesWithStatusCodes() {
+        ResponseEntity<JsonNode> invalid = http.postForEntity("/api/chat", json("[1,2"), JsonNode.class);
+        assertThat(invalid.getStatusCode().value()).isEqualTo(400);
+        assertError(invalid.getBody(), "INVALID_JSON");
+        assertThat(invalid.getBody().toString()).doesNotContain("Exception").doesNotContain("at ");
+        ResponseEntity<JsonNode> tooLong = post(message(newSession(), "x".repeat(4001), "auto"));
+        assertThat(tooLong.getStatusCode().value()).isEqualTo(413);
+        assertError(tooLong.getBody(), "MESSAGE_TOO_LONG");
+    }
+
+    @Test
+    void theLatestTurnsOfTheSessionGoIntoThePromptOldestFirst() {
+        String session = newSession();
+        for (int i = 1; i <= 3; i++) {
+            assertThat(post(message(session, "question number " + i + " about manga", "fast")).getStatusCode().value())
+                    .isEqualTo(200);
+            int stored = 2 * i;
+            await().atMost(WAIT).until(() -> turnsStored(session) >= stored);
+        }
+        post(message(session, "question number 4 about manga", "fast"));
+        JsonNode messages = bedrock.lastRequest().path("messages");
+        assertThat(messages).hasSize(7);
+        assertThat(messages.get(0).path("content").asText()).isEqualTo("question number 1 about manga");
+        assertThat(messages.get(1).path("role").asText()).isEqualTo("assistant");
+        assertThat(messages.get(4).path("content").asText()).isEqualTo("question number 3 about manga");
+        assertThat(messages.get(6).path("content").asText()).isEqualTo("question number 4 about manga");
+    }
+
+    @Test
+    void aThrottledQualityModelFallsBackToTheFastModelOnce() {
+        bedrock.failAlways(Fault.THROTTLING, SONNET);
+        JsonNode reply = post(message(newSession(), "Tell me about the history of shonen manga", "quality")).getBody();
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        assertThat(reply.path("metadata").path("model").asText()).contains("haiku");
+        assertThat(bedrock.invocationsFor(SONNET)).isEqualTo(1);
+        assertThat(bedrock.invocationsFor(HAIKU)).isEqualTo(1);
+    }
+
+    @Test
+    void modelFailuresBecomeStableErrorCodes() throws Exception {
+        bedrock.failAlways(Fault.THROTTLING, null);
+        try (WebSocketTestClient client = ws()) {
+            // over WebSocket: an HTTP client could retry the 503 on its own and blur the count
+            client.send(message(newSession(), "Tell me about the history of shonen manga", "quality").toString());
+            assertError(client.untilFinal(WAIT).get(0), "MODEL_THROTTLED");
+        }
+        assertThat(bedrock.invocations()).as("one call, one fallback, no more: %s", bedrock.invocationsByModel())
+                .isEqualTo(2);
+        bedrock.reset().failAlways(Fault.MODEL_TIMEOUT, null);
+        ResponseEntity<JsonNode> timeout = post(message(newSession(), "Any new isekai titles this month?", "fast"));
+        assertThat(timeout.getStatusCode().value()).isEqualTo(504);
+        assertError(timeout.getBody(), "MODEL_TIMEOUT");
+        bedrock.reset().failAlways(Fault.MALFORMED, null);
+        assertError(post(message(newSession(), "Any new romance titles this month?", "fast")).getBody(), "MODEL_NO_RESPONSE");
+        try (WebSocketTestClient client = ws()) {
+            client.send(message(newSession(), "Any new sports titles this month?", "fast").toString());
+            assertError(client.untilFinal(WAIT).get(0), "MODEL_NO_RESPONSE");
+        }
+    }
+
+    @Test
+    void aSessionOverItsRateLimitIsToldToWait() {
+        String session = newSession();
+        for (int i = 0; i < rateLimit; i++) {
+            assertThat(post(message(session, "rate limit probe " + i, "fast")).getStatusCode().value()).isEqualTo(200);
+        }
+        ResponseEntity<JsonNode> limited = post(message(session, "one too many", "fast"));
+        assertThat(limited.getStatusCode().value()).isEqualTo(429);
+        assertError(limited.getBody(), "RATE_LIMITED");
+        assertThat(post(message(newSession(), "another session is fine", "fast")).getStatusCode().value()).isEqualTo(200);
+    }
+
+    private static void assertError(JsonNode frame, String code) {
+        assertThat(frame.path("status").asText()).isEqualTo("error");
+        assertThat(frame.path("code").asText()).isEqualTo(code);
+        assertThat(frame.path("error").asText()).isNotBlank();
+        assertThat(frame.path("requestId").asText()).isNotBlank();
+    }
+
+    private long turnsStored(String session) {
+        return dynamoDb.query(q -> q.tableName("manga-assist-sessions").keyConditionExpression("sessionId = :s")
+                .expressionAttributeValues(java.util.Map.of(":s", AttributeValue.fromS(session)))).count();
+    }
+
+    private WebSocketTestClient ws() {
+        return WebSocketTestClient.connect("ws://127.0.0.1:" + websocketPort + "/chat");
+    }
+
+    private ResponseEntity<JsonNode> post(ObjectNode body) {
+        return http.postForEntity("/api/chat", json(body.toString()), JsonNode.class);
+    }
+
+    private static HttpEntity<String> json(String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return new HttpEntity<>(body, headers);
+    }
+
+    static ObjectNode message(String session, String text, String model) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putObject("data").put("sessionId", session).put("message", text).put("preferredLanguage", "auto")
+                .put("modelPreference", model);
+        root.putObject("metadata").put("clientVersion", "test");
+        return root;
+    }
+
+    private static String newSession() {
+        return "test-" + UUID.randomUUID();
+    }
+}
