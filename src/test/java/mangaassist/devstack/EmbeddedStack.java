@@ -9,12 +9,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import mangaassist.devstack.bedrock.BedrockEmulator;
+import mangaassist.devstack.erp.ErpSimulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded backend stack: real engines in-process (ElasticMQ, DynamoDB Local, OpenSearch + k-NN,
- * redis-server) and our emulators (Bedrock Runtime), on loopback. Development and test infrastructure only: it lives on the test classpath.
+ * redis-server) and our emulators (Bedrock Runtime, the legacy SOAP ERP), on loopback. Development and test infrastructure only: it lives on the test classpath.
  *
  * <p>Tests share one instance per JVM on ephemeral ports ({@link #shared()}); the run command and
  * {@link DevApplication} (the run command, or the stack alone) starts it on the standard ports.
@@ -25,18 +26,21 @@ public final class EmbeddedStack implements AutoCloseable {
     private static EmbeddedStack shared;
 
     private final BedrockBackend bedrock = new BedrockBackend();
-    private final List<Backend> backends = List.of(
-            new RedisBackend(), new ElasticMqBackend(), new DynamoDbLocalBackend(), new OpenSearchBackend(), bedrock);
+    private final ErpBackend erp;
+    private final List<Backend> backends;
     private final Map<Backend, Integer> ports = new LinkedHashMap<>();
     private final List<Backend> started = new ArrayList<>();
 
-    private EmbeddedStack() {
+    private EmbeddedStack(boolean forTests) {
+        erp = new ErpBackend(!forTests);
+        backends = List.of(new RedisBackend(), new ElasticMqBackend(), new DynamoDbLocalBackend(),
+                new OpenSearchBackend(), bedrock, erp);
     }
 
     /** The stack of this test JVM, started on first use on ephemeral ports and stopped at JVM exit. */
     public static synchronized EmbeddedStack shared() {
         if (shared == null) {
-            shared = start(port -> 0);
+            shared = start(port -> 0, true);
         }
         return shared;
     }
@@ -46,7 +50,11 @@ public final class EmbeddedStack implements AutoCloseable {
      * the port wanted, 0 for an ephemeral one. On any failure what started is stopped again.
      */
     public static EmbeddedStack start(PortChoice portFor) {
-        EmbeddedStack stack = new EmbeddedStack();
+        return start(portFor, false);
+    }
+
+    private static EmbeddedStack start(PortChoice portFor, boolean forTests) {
+        EmbeddedStack stack = new EmbeddedStack(forTests);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "embedded-stack-shutdown"));
         try {
             stack.startAll(portFor);
@@ -85,6 +93,11 @@ public final class EmbeddedStack implements AutoCloseable {
     /** The Bedrock emulator, for tests that switch latency and faults. */
     public BedrockEmulator bedrock() {
         return bedrock.emulator();
+    }
+
+    /** The ERP simulator, for tests that switch latency, limits and faults. */
+    public ErpSimulator erp() {
+        return erp.simulator();
     }
 
     /** The port properties of the running stack, to hand to the application's environment. */

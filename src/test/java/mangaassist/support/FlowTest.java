@@ -24,7 +24,12 @@ import org.springframework.test.context.ContextConfiguration;
 @CamelSpringBootTest
 @DisableJmx(false)
 @AutoConfigureObservability
-@SpringBootTest(classes = MangaAssistApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = MangaAssistApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            // the ERP's failure paths are tested in seconds, not minutes: same behaviour, shorter waits
+            "mangaassist.inventory.erp.timeout=1s",
+            "mangaassist.inventory.erp.retry-delay=50ms",
+            "mangaassist.inventory.erp.breaker.wait-in-open=1s"})
 @ActiveProfiles("embedded")
 @ContextConfiguration(initializers = EmbeddedStackInitializer.class)
 public @interface FlowTest {

@@ -1,0 +1,61 @@
+package mangaassist.inventory;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the inventory flow ({@code mangaassist.inventory.*}).
+ *
+ * @param warehouse      warehouse code asked of the ERP
+ * @param cacheTtl       how long a fresh stock level is served from Redis
+ * @param lastKnownTtl   how long the last known stock level is kept for the stale fallback
+ * @param lookupTimeout  how long a lookup waits for its (coalesced) ERP answer, retries included
+ * @param maxBatchIsbns  most ISBNs accepted by POST /api/inventory/batch
+ * @param coalescing     request coalescing into GetBatchStockLevels calls
+ * @param erp            the legacy ERP and the limits of talking to it
+ */
+@ConfigurationProperties("mangaassist.inventory")
+public record InventoryProperties(String warehouse, Duration cacheTtl, Duration lastKnownTtl, Duration lookupTimeout,
+                                  int maxBatchIsbns, Coalescing coalescing, Erp erp) {
+
+    /**
+     * @param enabled   false: one GetStockLevel call per lookup (the seed's way, the benchmark's baseline)
+     * @param batchSize most ISBNs per GetBatchStockLevels call (the ERP's limit is 20)
+     * @param window    how long a batch waits for more ISBNs before it goes
+     */
+    public record Coalescing(boolean enabled, int batchSize, Duration window) {
+    }
+
+    /**
+     * @param endpoint           SOAP endpoint URL
+     * @param healthUrl          the ERP's health probe URL
+     * @param authToken          AuthToken SOAP header value (never logged)
+     * @param codepage           charset for responses labelled Shift_JIS or unlabelled (Windows-31J: vendor chars)
+     * @param connectTimeout     connection timeout
+     * @param timeout            receive timeout of one call
+     * @param rateLimit          most calls in any one second (the ERP refuses more)
+     * @param rateMargin         added to the throttle's second: calls reach the ERP with some jitter, and the
+     *                           ERP counts arrivals, so a strict 1 s window on our side could still exceed it there
+     * @param maxConcurrentCalls calls in flight at once
+     * @param retries            retries after a failed call
+     * @param retryDelay         first retry delay, doubled for each further retry
+     * @param breaker            circuit breaker settings
+     */
+    public record Erp(String endpoint, String healthUrl, String authToken, String codepage, Duration connectTimeout,
+                      Duration timeout, int rateLimit, Duration rateMargin, int maxConcurrentCalls, int retries, Duration retryDelay,
+                      Breaker breaker) {
+
+        @Override
+        public String toString() {
+            return "Erp[endpoint=" + endpoint + ", rateLimit=" + rateLimit + ", authToken=****]";
+        }
+    }
+
+    /**
+     * @param failureThreshold  consecutive failed calls (of the last this many) that open the breaker
+     * @param waitInOpen        how long it stays open before letting a trial call through (half-open)
+     */
+    public record Breaker(int failureThreshold, Duration waitInOpen) {
+    }
+}

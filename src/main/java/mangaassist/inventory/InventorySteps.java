@@ -1,0 +1,268 @@
+package mangaassist.inventory;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import mangaassist.inventory.erp.ErpContract;
+import mangaassist.inventory.erp.ErpError;
+import mangaassist.inventory.erp.ErpErrorClassifier;
+import mangaassist.inventory.erp.generated.StockItem;
+import mangaassist.platform.ApiException;
+import mangaassist.platform.ClientError;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.component.cxf.common.message.CxfConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The steps of the inventory routes, one method each, bound to the exchange the routes carry. The
+ * transformations themselves are {@link Isbn}, {@link InventoryAcl} and {@link ErpErrorClassifier}.
+ */
+@Component("inventorySteps")
+public class InventorySteps {
+
+    public static final String ISBN = "inventoryIsbn";
+    public static final String ISBNS = "inventoryIsbns";
+    public static final String CACHE_KEY = "inventoryCacheKey";
+    public static final String LAST_KNOWN_KEY = "inventoryLastKnownKey";
+    public static final String CACHED = "inventoryCached";
+    public static final String ITEM = "inventoryItem";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(InventorySteps.class);
+
+    private final InventoryProperties inventory;
+
+    public InventorySteps(InventoryProperties inventory) {
+        this.inventory = inventory;
+    }
+
+    /** The normalised ISBN of the request, or 400 INVALID_ISBN. */
+    public String isbn(@Header("isbn") String raw) {
+        try {
+            // the HTTP path parameter may arrive still percent-encoded (full-width digits are UTF-8 in the URL)
+            return Isbn.normalize(raw != null && raw.indexOf('%') >= 0 ? URLDecoder.decode(raw, StandardCharsets.UTF_8) : raw);
+        } catch (InvalidIsbnException e) {
+            throw new ApiException("INVALID_ISBN", 400, e.getMessage(), e);
+        }
+    }
+
+    public String cacheKey(@ExchangeProperty(ISBN) String isbn) {
+        return "inventory:" + inventory.warehouse() + ":" + isbn;
+    }
+
+    public String lastKnownKey(@ExchangeProperty(ISBN) String isbn) {
+        return "inventory:last:" + inventory.warehouse() + ":" + isbn;
+    }
+
+    /** The ISBNs of POST /api/inventory/batch: a JSON array (or {"isbns":[...]}), at most maxBatchIsbns. */
+    public List<String> batchIsbns(@Body String body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new ApiException("INVALID_JSON", 400, "The request body must be a JSON array of ISBNs.", e);
+        }
+        JsonNode array = root != null && root.isObject() ? root.path("isbns") : root;
+        if (array == null || !array.isArray() || array.isEmpty()) {
+            throw new ApiException("INVALID_JSON", 400, "The request body must be a JSON array of ISBNs.");
+        }
+        if (array.size() > inventory.maxBatchIsbns()) {
+            throw new ApiException("TOO_MANY_ISBNS", 400,
+                    "At most " + inventory.maxBatchIsbns() + " ISBNs can be looked up at once.");
+        }
+        List<String> isbns = new ArrayList<>();
+        array.forEach(node -> isbns.add(node.asText()));
+        return isbns;
+    }
+
+    /** One ISBN of a batch that failed: its error entry instead of an item. */
+    public Map<String, Object> batchError(Exchange exchange) {
+        Throwable failure = caught(exchange);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("isbn", exchange.getMessage().getHeader("isbn", String.class));
+        if (failure instanceof ClientError error) {
+            entry.put("code", error.code());
+            entry.put("error", error.userMessage("en"));
+        } else {
+            LOG.error("Batch lookup failed unexpectedly", failure);
+            entry.put("code", "INTERNAL");
+            entry.put("error", "Something went wrong on our side.");
+        }
+        return entry;
+    }
+
+    /** POST /api/inventory/batch answers {"items":[...],"errors":[...]} in request order. */
+    public Map<String, Object> batchResponse(@Body List<Object> results) {
+        List<Object> items = new ArrayList<>();
+        List<Object> errors = new ArrayList<>();
+        for (Object result : results) {
+            (result instanceof InventoryItem ? items : errors).add(result);
+        }
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("items", items);
+        response.put("errors", errors);
+        return response;
+    }
+
+    /** The CXF call for a list of ISBNs: GetStockLevel for one when coalescing is off, else GetBatchStockLevels. */
+    public Object erpRequest(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<String> isbns = new ArrayList<>(exchange.getProperty(ISBNS, Collection.class));
+        boolean single = isbns.size() == 1 && !inventory.coalescing().enabled();
+        exchange.getMessage().setHeader(CxfConstants.OPERATION_NAME,
+                single ? ErpContract.OP_GET_STOCK_LEVEL : ErpContract.OP_GET_BATCH_STOCK_LEVELS);
+        return single ? Arrays.asList(isbns.get(0), inventory.warehouse()) : Arrays.asList(isbns, inventory.warehouse());
+    }
+
+    /** The StockItems of either answer (CXF hands a MessageContentsList). */
+    public List<StockItem> erpResult(@Body List<?> contents) {
+        Object first = contents == null || contents.isEmpty() ? null : contents.get(0);
+        if (first instanceof StockItem item) {
+            return List.of(item);
+        }
+        if (first instanceof List<?> list) {
+            return list.stream().filter(StockItem.class::isInstance).map(StockItem.class::cast).toList();
+        }
+        return List.of();
+    }
+
+    /**
+     * Worth another try (at most {@code retries} times): no answer, no connection, or a fault from a
+     * struggling ERP; never for an answer we cannot read or a request we cannot send.
+     */
+    public boolean retryable(Exchange exchange) {
+        Throwable failure = caught(exchange);
+        // retryWhile replaces the error handler's maximumRedeliveries, so the count is kept here
+        // (the counter already includes the redelivery being decided)
+        int retried = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        if (failure == null || retried > inventory.erp().retries() || find(failure, CallNotPermittedException.class)) {
+            return false;
+        }
+        ErpError error = ErpErrorClassifier.classify(failure);
+        return error == ErpError.TIMEOUT || error == ErpError.UNAVAILABLE || error == ErpError.ERP_FAULT;
+    }
+
+    /** The clean item, or 404 when the ERP does not know the ISBN. */
+    public InventoryItem toItem(@Body StockItem stock, @ExchangeProperty(ISBN) String isbn) {
+        if (stock == null) {
+            throw new ApiException("INVENTORY_NOT_FOUND", 404, "No stock record exists for ISBN " + isbn + ".");
+        }
+        return InventoryAcl.toItem(stock);
+    }
+
+    public String cacheValue(@ExchangeProperty(ITEM) InventoryItem item) throws JsonProcessingException {
+        return JSON.writeValueAsString(item);
+    }
+
+    /** The last known value keeps its time, so a stale answer can say how old it is. */
+    public String lastKnownValue(@ExchangeProperty(ITEM) InventoryItem item) throws JsonProcessingException {
+        return JSON.writeValueAsString(new LastKnown(Instant.now().getEpochSecond(), item));
+    }
+
+    public InventoryItem fromCache(@ExchangeProperty(CACHED) String cached) throws JsonProcessingException {
+        return JSON.readValue(cached, InventoryItem.class);
+    }
+
+    /** The last known value marked stale with its age, or 503 ERP_UNAVAILABLE when there is none. */
+    public InventoryItem stale(@Body String lastKnown) throws JsonProcessingException {
+        if (lastKnown == null || lastKnown.isBlank()) {
+            throw new ApiException("ERP_UNAVAILABLE", 503,
+                    "The stock system is unavailable and no earlier stock level is known. Please try again later.");
+        }
+        LastKnown known = JSON.readValue(lastKnown, LastKnown.class);
+        return known.item().asStale(Math.max(0, Instant.now().getEpochSecond() - known.storedAt()));
+    }
+
+    /** The breaker was open: nothing was sent. */
+    public void shortCircuited() {
+        throw new ApiException("ERP_UNAVAILABLE", 503, "The stock system is unavailable. Please try again later.",
+                new IllegalStateException("ERP circuit breaker open"));
+    }
+
+    /** A failure of the ERP worth a stale answer: unavailable, timed out, or the breaker open. */
+    static boolean unavailable(Throwable failure) {
+        ApiException api = findApi(failure);
+        if (api != null) {
+            return "ERP_UNAVAILABLE".equals(api.code());
+        }
+        if (find(failure, CallNotPermittedException.class)) {
+            return true;
+        }
+        ErpError error = ErpErrorClassifier.classify(failure);
+        return error == ErpError.TIMEOUT || error == ErpError.UNAVAILABLE;
+    }
+
+    /**
+     * Lets an unavailable ERP through to the stale fallback; any other failure becomes the client's error:
+     * 502 ERP_FAULT / ERP_BAD_RESPONSE, 400, 404.
+     */
+    public void unlessUnavailable(Exchange exchange) {
+        Throwable failure = caught(exchange);
+        if (unavailable(failure)) {
+            LOG.warn("ERP unavailable for {} ({}); serving the last known stock if any",
+                    exchange.getProperty(ISBN), failure.getClass().getSimpleName());
+            return;
+        }
+        ApiException api = findApi(failure);
+        if (api != null) {
+            throw api;
+        }
+        ErpError error = ErpErrorClassifier.classify(failure);
+        String message = switch (error) {
+            case ERP_FAULT -> "The stock system reported an error.";
+            case BAD_RESPONSE -> "The stock system sent an answer that could not be read.";
+            case REQUEST_REJECTED -> "The request contains characters the stock system cannot accept.";
+            case TIMEOUT, UNAVAILABLE -> "The stock system is unavailable. Please try again later.";
+            case UNKNOWN -> null;
+        };
+        if (message == null) {
+            throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+        }
+        throw new ApiException(error.code(), error.httpStatus(), message, failure);
+    }
+
+    /** The failure being handled: still on the exchange (doCatch onWhen) or already set aside (error handler). */
+    private static Throwable caught(Exchange exchange) {
+        return exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    }
+
+    /** Bean calls wrap what they throw: look for our own error in the chain. */
+    private static ApiException findApi(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+        }
+        return null;
+    }
+
+    private static boolean find(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What the stale fallback keeps: the item and when it was fetched. */
+    public record LastKnown(long storedAt, InventoryItem item) {
+    }
+}

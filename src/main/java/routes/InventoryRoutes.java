@@ -1,0 +1,169 @@
+package routes;
+
+import static mangaassist.inventory.InventorySteps.CACHED;
+import static mangaassist.inventory.InventorySteps.CACHE_KEY;
+import static mangaassist.inventory.InventorySteps.ISBN;
+import static mangaassist.inventory.InventorySteps.ISBNS;
+import static mangaassist.inventory.InventorySteps.ITEM;
+import static mangaassist.inventory.InventorySteps.LAST_KNOWN_KEY;
+
+import java.util.LinkedHashSet;
+import java.util.concurrent.ExecutorService;
+
+import mangaassist.inventory.InventoryCoalescer;
+import mangaassist.inventory.InventoryProperties;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.AggregationStrategies;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.redis.RedisConstants;
+import org.apache.camel.model.rest.RestBindingMode;
+import org.springframework.stereotype.Component;
+
+/**
+ * The inventory flow: REST → ISBN check → Redis cache → (coalesced) ERP lookup → anti-corruption layer.
+ *
+ * <p>Talking to the legacy ERP: lookups of distinct ISBNs are aggregated into GetBatchStockLevels calls
+ * (identical ISBNs in flight share one answer, see InventoryCoalescer); every call attempt passes a
+ * throttle of {@code rate-limit} calls in any second; failed calls are retried with exponential
+ * back-off, and a Resilience4j circuit breaker counts the calls that failed after their retries.
+ * While the ERP is unavailable the last known stock is
+ * served marked stale, else 503 ERP_UNAVAILABLE.
+ */
+@Component
+public class InventoryRoutes extends RouteBuilder {
+
+    static final String REDIS = "spring-redis://{{spring.data.redis.host}}:{{spring.data.redis.port}}"
+            + "?redisTemplate=#stringRedisTemplate";
+    static final String ERP = "cxf:bean:erpInventory";
+
+    private final InventoryProperties inventory;
+
+    public InventoryRoutes(InventoryProperties inventory) {
+        this.inventory = inventory;
+    }
+
+    @Override
+    public void configure() {
+        // Camel-managed pools (shut down with the context); not Spring beans, which would displace Spring's task executor.
+        // POST /api/inventory/batch looks its ISBNs up in parallel: they wait on coalesced answers, not on CPU.
+        ExecutorService batchLookups = getContext().getExecutorServiceManager().newCachedThreadPool(this, "inventory-batch");
+        // coalesced batches call the ERP in parallel; the throttle keeps them under the rate limit
+        ExecutorService erpCalls = getContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "inventory-erp-call", inventory.erp().maxConcurrentCalls());
+
+        rest("/api/inventory").produces("application/json").bindingMode(RestBindingMode.off)
+                .get("/{isbn}").routeId("inventory-api-get").to("direct:inventory-get")
+                .post("/batch").consumes("application/json").routeId("inventory-api-batch").to("direct:inventory-batch");
+
+        from("direct:inventory-get").routeId("inventory-get").routeConfigurationId("sync-errors")
+                .to("direct:inventory-lookup")
+                .to("direct:inventory-json");
+
+        from("direct:inventory-batch").routeId("inventory-batch").routeConfigurationId("sync-errors")
+                .convertBodyTo(String.class)
+                .split(method("inventorySteps", "batchIsbns"), AggregationStrategies.flexible().accumulateInCollection(java.util.ArrayList.class))
+                    .parallelProcessing().executorService(batchLookups)
+                    .setHeader("isbn", body())
+                    .doTry()
+                        .to("direct:inventory-lookup")
+                    .doCatch(Exception.class)
+                        .setBody(method("inventorySteps", "batchError"))
+                    .end()
+                .end()
+                .setBody(method("inventorySteps", "batchResponse"))
+                .to("direct:inventory-json");
+
+        from("direct:inventory-json").routeId("inventory-json")
+                .removeHeaders("*")
+                .marshal().json()
+                .setHeader("Content-Type", constant("application/json"));
+
+        from("direct:inventory-lookup").routeId("inventory-lookup").errorHandler(noErrorHandler())
+                .setProperty(ISBN, method("inventorySteps", "isbn"))
+                .setProperty(CACHE_KEY, method("inventorySteps", "cacheKey"))
+                .setHeader(RedisConstants.COMMAND, constant("GET"))
+                .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
+                .setBody(constant(null))
+                .to(REDIS)
+                .setProperty(CACHED, body())
+                .choice()
+                    .when(exchangeProperty(CACHED).isNotNull())
+                        .setBody(method("inventorySteps", "fromCache"))
+                    .otherwise()
+                        .doTry()
+                            .setBody(method("inventoryCoalescer", "lookup(${exchangeProperty." + ISBN + "})"))
+                            .setProperty(ITEM, method("inventorySteps", "toItem"))
+                            .to("direct:inventory-cache-store")
+                            .setBody(exchangeProperty(ITEM))
+                        .doCatch(Exception.class)
+                            // an unavailable ERP falls back to the last known stock; other failures answer now
+                            .bean("inventorySteps", "unlessUnavailable")
+                            .setProperty(LAST_KNOWN_KEY, method("inventorySteps", "lastKnownKey"))
+                            .setHeader(RedisConstants.COMMAND, constant("GET"))
+                            .setHeader(RedisConstants.KEY, exchangeProperty(LAST_KNOWN_KEY))
+                            .setBody(constant(null))
+                            .to(REDIS)
+                            .setBody(method("inventorySteps", "stale"))
+                        .end()
+                .end();
+
+        from("direct:inventory-cache-store").routeId("inventory-cache-store").errorHandler(noErrorHandler())
+                .setHeader(RedisConstants.COMMAND, constant("SETEX"))
+                .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
+                .setHeader(RedisConstants.VALUE, method("inventorySteps", "cacheValue"))
+                .setHeader(RedisConstants.TIMEOUT, constant(inventory.cacheTtl().toSeconds()))
+                .to(REDIS)
+                .setHeader(RedisConstants.KEY, method("inventorySteps", "lastKnownKey"))
+                .setHeader(RedisConstants.VALUE, method("inventorySteps", "lastKnownValue"))
+                .setHeader(RedisConstants.TIMEOUT, constant(inventory.lastKnownTtl().toSeconds()))
+                .to(REDIS);
+
+        // Coalescing: distinct ISBNs in flight are packed into batch calls, sent in parallel
+        from(InventoryCoalescer.REQUESTS + "?concurrentConsumers=2").routeId("inventory-coalesce")
+                .aggregate(constant(true), AggregationStrategies.flexible(String.class)
+                                .accumulateInCollection(LinkedHashSet.class))
+                    .completionSize(inventory.coalescing().batchSize())
+                    .completionTimeout(inventory.coalescing().window().toMillis())
+                    .completionTimeoutCheckerInterval(Math.max(1, inventory.coalescing().window().toMillis() / 2))
+                    .parallelProcessing().executorService(erpCalls)
+                    .bean("inventoryCoalescer", "dispatch")
+                .end();
+
+        // Resilience: a circuit breaker around retried calls (exponential back-off); each attempt is throttled.
+        // The retries live in their own route: the breaker EIP does not let an error handler redeliver it.
+        from("direct:inventory-erp").routeId("inventory-erp").errorHandler(noErrorHandler())
+                .circuitBreaker()
+                    .resilience4jConfiguration().circuitBreaker("erpCircuitBreaker").end()
+                    .to("direct:inventory-erp-retry")
+                .end()
+                // an open breaker (no fallback) answers with the request untouched: say so
+                .filter(exchangeProperty(ExchangePropertyKey.CIRCUIT_BREAKER_RESPONSE_SHORT_CIRCUITED.getName()).isEqualTo(true))
+                    .bean("inventorySteps", "shortCircuited")
+                .end();
+
+        from("direct:inventory-erp-retry").routeId("inventory-erp-retry")
+                .errorHandler(defaultErrorHandler()
+                        .maximumRedeliveries(inventory.erp().retries())
+                        .redeliveryDelay(inventory.erp().retryDelay().toMillis())
+                        .useExponentialBackOff().backOffMultiplier(2)
+                        .retryWhile(method("inventorySteps", "retryable"))
+                        .retryAttemptedLogLevel(LoggingLevel.WARN)
+                        .logExhausted(false))
+                .to("direct:inventory-erp-call");
+
+        from("direct:inventory-erp-call").routeId("inventory-erp-call").errorHandler(noErrorHandler())
+                .throttle(inventory.erp().rateLimit()).mode("TotalRequests")
+                        .timePeriodMillis(1000 + inventory.erp().rateMargin().toMillis())
+                .setBody(method("inventorySteps", "erpRequest"))
+                .to("micrometer:timer:mangaassist.inventory.erp.call?action=start&tags=flow=inventory")
+                .doTry()
+                    .to(ERP)
+                .doFinally()
+                    .to("micrometer:timer:mangaassist.inventory.erp.call?action=stop&tags=flow=inventory")
+                .end()
+                .setBody(method("inventorySteps", "erpResult"))
+                .to("micrometer:summary:mangaassist.inventory.erp.lookups-per-call?tags=flow=inventory"
+                        + "&value=${exchangeProperty." + ISBNS + ".size()}");
+    }
+}

@@ -1,0 +1,310 @@
+package mangaassist.devstack.erp;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import mangaassist.inventory.erp.generated.GetBatchStockLevels;
+import mangaassist.inventory.erp.generated.GetBatchStockLevelsResponse;
+import mangaassist.inventory.erp.generated.GetStockLevel;
+import mangaassist.inventory.erp.generated.GetStockLevelResponse;
+import mangaassist.inventory.erp.generated.StockItem;
+
+/**
+ * The legacy inventory ERP, simulated on Vert.x: SOAP 1.1 per {@code wsdl/legacy-inventory.wsdl}, CP932
+ * bytes labelled Shift_JIS, AuthToken check, 50 requests per sliding second, log-normal latency (timers,
+ * no thread held per request) and switchable fault modes.
+ * <pre>
+ *   POST /soap/inventory            the service
+ *   GET  /health                    200, or 503 while DOWN (the seed's health probe)
+ *   POST /_erp/control?mode=SLOW    switch fault mode (NONE resets); &amp;resetStats=true clears counters
+ *   GET  /_erp/control              {"mode":..., "stats":{...}}
+ * </pre>
+ */
+public final class ErpSimulator implements AutoCloseable {
+
+    public static final String SOAP_PATH = "/soap/inventory";
+    public static final String CONTROL_PATH = "/_erp/control";
+
+    /**
+     * @param authToken            the only AuthToken accepted
+     * @param rateLimitPerSecond   admissions per sliding second; the next one gets a SOAP fault (HTTP 500)
+     * @param latency              added before each normal answer
+     * @param slowDelay            answer delay in {@link FaultMode#SLOW}
+     * @param charsetInContentType false: answer {@code text/xml} without charset, like some ERP gateways do
+     */
+    public record Options(String authToken, int rateLimitPerSecond, LatencyModel latency, Duration slowDelay,
+                          boolean charsetInContentType) {
+
+        public static Options defaults() {
+            return new Options("dev-erp-token", 50, LatencyModel.legacyErp(), Duration.ofSeconds(30), true);
+        }
+
+        /** Defaults without latency: what unit tests want. */
+        public static Options fast() {
+            return defaults().withLatency(LatencyModel.none());
+        }
+
+        public Options withAuthToken(String token) {
+            return new Options(token, rateLimitPerSecond, latency, slowDelay, charsetInContentType);
+        }
+
+        public Options withRateLimit(int perSecond) {
+            return new Options(authToken, perSecond, latency, slowDelay, charsetInContentType);
+        }
+
+        public Options withLatency(LatencyModel model) {
+            return new Options(authToken, rateLimitPerSecond, model, slowDelay, charsetInContentType);
+        }
+
+        public Options withSlowDelay(Duration delay) {
+            return new Options(authToken, rateLimitPerSecond, latency, delay, charsetInContentType);
+        }
+
+        public Options withCharsetInContentType(boolean include) {
+            return new Options(authToken, rateLimitPerSecond, latency, slowDelay, include);
+        }
+    }
+
+    private final Options options;
+    private final ErpCatalog catalog = new ErpCatalog();
+    private final ErpFaults faults = new ErpFaults();
+    private final ErpSimulatorStats stats = new ErpSimulatorStats();
+    private final SlidingWindowLimiter limiter;
+    private final ErpSoapCodec codec = new ErpSoapCodec();
+    private final Vertx vertx;
+    private volatile LatencyModel latency;
+    private HttpServer server;
+    private String host;
+
+    private ErpSimulator(Options options) {
+        this.options = options;
+        this.latency = options.latency();
+        this.limiter = new SlidingWindowLimiter(options.rateLimitPerSecond());
+        // One event loop is plenty: work per request is a few hundred microseconds, delays are timers.
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    }
+
+    public static ErpSimulator start(String host, int port) {
+        return start(host, port, Options.defaults());
+    }
+
+    /** Starts on a loopback address; port 0 picks a free port (see {@link #url()}). */
+    public static ErpSimulator start(String host, int port, Options options) {
+        requireLoopback(host);
+        ErpSimulator sim = new ErpSimulator(options);
+        try {
+            sim.listen(host, port);
+            return sim;
+        } catch (RuntimeException e) {
+            sim.stop();
+            throw e;
+        }
+    }
+
+    private void listen(String host, int port) {
+        Router router = Router.router(vertx);
+        router.post(CONTROL_PATH).handler(this::control);
+        router.get(CONTROL_PATH).handler(this::state);
+        router.get("/health").handler(ctx -> ctx.response()
+                .setStatusCode(faults.current() == FaultMode.DOWN ? 503 : 200).end());
+        router.post(SOAP_PATH).handler(BodyHandler.create(false).setBodyLimit(1 << 20)).handler(this::soap);
+        try {
+            this.server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+                    .requestHandler(router).listen().toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            this.host = host;
+        } catch (Exception e) {
+            throw new IllegalStateException("ERP simulator could not listen on " + host + ":" + port, e);
+        }
+    }
+
+    private static void requireLoopback(String host) {
+        try {
+            if (!InetAddress.getByName(host).isLoopbackAddress()) {
+                throw new IllegalArgumentException("ERP simulator binds to loopback only, not " + host);
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    public String url() {
+        return baseUrl() + SOAP_PATH;
+    }
+
+    public String baseUrl() {
+        return "http://" + host + ":" + port();
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public ErpFaults faults() {
+        return faults;
+    }
+
+    public ErpSimulatorStats stats() {
+        return stats;
+    }
+
+    public ErpCatalog catalog() {
+        return catalog;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public void setLatency(LatencyModel model) {
+        this.latency = model;
+    }
+
+    public void setRateLimit(int perSecond) {
+        limiter.setLimit(perSecond);
+    }
+
+    public void stop() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("ERP simulator did not stop cleanly", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    // ------------------------------------------------------------------ SOAP
+
+    private void soap(RoutingContext ctx) {
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        String contentType = ctx.request().getHeader("Content-Type");
+        Map<String, String> headers = new LinkedHashMap<>();
+        ctx.request().headers().forEach(h -> headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b));
+        long now = System.nanoTime();
+        stats.received(new ErpSimulatorStats.RawRequest(body, contentType, Map.copyOf(headers)), now);
+
+        FaultMode mode = faults.current();
+        HttpServerResponse response = ctx.response();
+        if (mode == FaultMode.DOWN) {
+            response.setStatusCode(503).end();
+            return;
+        }
+        if (!limiter.tryAcquire(now)) {
+            stats.rateLimited();
+            send(response, 500, codec.faultEnvelope(false, "Rate limit exceeded: max "
+                    + options.rateLimitPerSecond() + " requests per second"), 0);
+            return;
+        }
+        ErpSoapCodec.Request request;
+        try {
+            request = codec.parse(body, contentType);
+        } catch (ErpSoapCodec.SoapFaultException e) {
+            send(response, 500, codec.faultEnvelope(e.client, e.getMessage()), 0);
+            return;
+        }
+        if (request.authToken() == null || !request.authToken().strip().equals(options.authToken())) {
+            stats.authFailure();
+            send(response, 500, codec.faultEnvelope(true, "認証エラー: invalid or missing AuthToken"), 0);
+            return;
+        }
+        stats.operation(request.operation(), request.isbns());
+        long delay = mode == FaultMode.SLOW ? options.slowDelay().toMillis() : latency.sampleMs();
+        switch (mode) {
+            case HTTP_500 -> send(response, 500, codec.faultEnvelope(false, "システムエラー: ERP internal error"), delay);
+            case MALFORMED_XML -> send(response, 200, ErpSoapCodec.truncated(answer(request)), delay);
+            case DOCTYPE_BOMB -> send(response, 200, ErpSoapCodec.doctypeBomb(), delay);
+            case WRONG_ENCODING -> sendBytes(response, 200, answer(request).getBytes(StandardCharsets.UTF_8), delay);
+            default -> send(response, 200, answer(request), delay);
+        }
+    }
+
+    private String answer(ErpSoapCodec.Request request) {
+        if (request.body() instanceof GetStockLevel single) {
+            GetStockLevelResponse r = new GetStockLevelResponse();
+            catalog.byIsbn(single.getISBN()).ifPresent(i -> r.setStockItem(toStockItem(i, single.getWarehouseCode())));
+            return codec.responseEnvelope(r);
+        }
+        GetBatchStockLevels batch = (GetBatchStockLevels) request.body();
+        GetBatchStockLevelsResponse r = new GetBatchStockLevelsResponse();
+        for (String isbn : batch.getISBN()) { // unknown ISBNs are simply left out
+            catalog.byIsbn(isbn).ifPresent(i -> r.getStockItem().add(toStockItem(i, batch.getWarehouseCode())));
+        }
+        return codec.responseEnvelope(r);
+    }
+
+    private static StockItem toStockItem(ErpCatalog.Item item, String warehouse) {
+        StockItem s = new StockItem();
+        s.setISBN(item.isbn());
+        s.setTitle(item.title());
+        s.setQuantity(item.quantity());
+        s.setWarehouseCode(warehouse == null || warehouse.isBlank() ? "TK01" : warehouse);
+        s.setStatusCode(item.statusCode());
+        s.setLastRestockDate(item.lastRestockDate());
+        s.setPriceJPY(item.priceJpy());
+        s.setRestockETADays(item.restockEtaDays());
+        return s;
+    }
+
+    private void send(HttpServerResponse response, int status, String envelope, long delayMs) {
+        sendBytes(response, status, envelope.getBytes(ErpSoapCodec.WIRE), delayMs);
+    }
+
+    private void sendBytes(HttpServerResponse response, int status, byte[] bytes, long delayMs) {
+        String contentType = options.charsetInContentType() ? "text/xml; charset=Shift_JIS" : "text/xml";
+        Runnable write = () -> {
+            if (!response.closed() && !response.ended()) {
+                response.setStatusCode(status).putHeader("Content-Type", contentType).end(Buffer.buffer(bytes));
+            }
+        };
+        if (delayMs <= 0) {
+            write.run();
+        } else {
+            vertx.setTimer(delayMs, id -> write.run());
+        }
+    }
+
+    // ------------------------------------------------------------------ control
+
+    private void control(RoutingContext ctx) {
+        List<String> mode = ctx.queryParam("mode");
+        if (!mode.isEmpty()) {
+            try {
+                faults.set(FaultMode.valueOf(mode.get(0).trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                        .end("{\"error\":\"unknown mode " + mode.get(0).replace("\"", "") + "\"}");
+                return;
+            }
+        }
+        if (ctx.queryParam("resetStats").contains("true")) {
+            stats.reset();
+            limiter.reset();
+        }
+        state(ctx);
+    }
+
+    private void state(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "application/json")
+                .end("{\"mode\":\"" + faults.current() + "\",\"stats\":" + stats.toJson() + "}");
+    }
+}

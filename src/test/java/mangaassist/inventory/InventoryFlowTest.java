@@ -1,0 +1,307 @@
+package mangaassist.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import mangaassist.devstack.EmbeddedStack;
+import mangaassist.devstack.erp.ErpCatalog;
+import mangaassist.devstack.erp.ErpSimulator;
+import mangaassist.devstack.erp.FaultMode;
+import mangaassist.devstack.erp.LatencyModel;
+import mangaassist.support.FlowTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * The inventory flow end to end: HTTP → Camel → CXF (Shift_JIS) → the ERP simulator. The shared flow
+ * context shortens the ERP's timeout (1 s), retry delay (50 ms) and breaker wait (1 s); see FlowTest.
+ */
+@FlowTest
+class InventoryFlowTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @Autowired
+    TestRestTemplate http;
+    @Autowired
+    CircuitBreaker erpCircuitBreaker;
+    @Autowired
+    StringRedisTemplate redis;
+
+    ErpSimulator erp;
+    ErpCatalog catalog;
+
+    @BeforeEach
+    void freshErp() {
+        erp = EmbeddedStack.shared().erp();
+        catalog = erp.catalog();
+        erp.faults().reset();
+        erp.setLatency(LatencyModel.none());
+        erp.stats().reset();
+        erpCircuitBreaker.reset();
+    }
+
+    @AfterEach
+    void calmErp() {
+        erp.faults().reset();
+        erp.setLatency(LatencyModel.none());
+        erpCircuitBreaker.reset();
+    }
+
+    @Test
+    void aKanjiTitleComesBackThroughShiftJisAsACleanInventoryItem() {
+        String isbn = catalog.isbnOf("ワンピース", 42).orElseThrow();
+        ResponseEntity<JsonNode> response = get(isbn);
+        assertThat(response.getStatusCode().value()).isEqualTo(200);
+        JsonNode item = response.getBody();
+        ErpCatalog.Item expected = catalog.byIsbn(isbn).orElseThrow();
+        assertThat(item.path("isbn").asText()).isEqualTo(isbn);
+        assertThat(item.path("title").asText()).isEqualTo(expected.title()).contains("ワンピース");
+        assertThat(item.path("quantityAvailable").asInt()).isEqualTo(expected.quantity());
+        assertThat(item.path("stockStatus").asText()).isEqualTo("in_stock");
+        assertThat(item.path("warehouseLocation").asText()).isEqualTo("TK01");
+        assertThat(item.has("stale")).isFalse();
+        String wire = new String(erp.stats().lastRequest().body(), java.nio.charset.Charset.forName("Shift_JIS"));
+        assertThat(wire).startsWith("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>");
+        assertThat(erp.stats().lastRequest().contentType()).containsIgnoringCase("charset=Shift_JIS");
+    }
+
+    @Test
+    void vendorCharactersInTitlesDecodeAsWindows31J() {
+        ErpCatalog.Item special = catalog.items().stream().filter(i -> i.title().contains("①")).findFirst().orElseThrow();
+        assertThat(get(special.isbn()).getBody().path("title").asText()).isEqualTo(special.title());
+    }
+
+    @Test
+    void hyphensAndFullWidthDigitsAreAcceptedAndEverythingElseIsA400() {
+        String isbn = catalog.isbnOf("ワンピース", 43).orElseThrow();
+        String hyphenated = isbn.substring(0, 3) + "-" + isbn.substring(3, 4) + "-" + isbn.substring(4, 12) + "-" + isbn.substring(12);
+        assertThat(get(hyphenated).getBody().path("isbn").asText()).as(get(hyphenated).getBody().toString()).isEqualTo(isbn);
+        String fullWidth = isbn.chars().mapToObj(c -> String.valueOf((char) (c - '0' + '０'))).reduce("", String::concat);
+        assertThat(get(fullWidth).getBody().path("isbn").asText()).as(get(fullWidth).getBody().toString()).isEqualTo(isbn);
+
+        long calls = erp.stats().totalCalls();
+        for (String bad : List.of("9784088725094", "12345", "978408872509X", "978<ISBN>1&lt;")) {
+            ResponseEntity<JsonNode> response = get(bad);
+            assertThat(response.getStatusCode().value()).as(bad).isEqualTo(400);
+            assertThat(response.getBody().path("code").asText()).isEqualTo("INVALID_ISBN");
+        }
+        assertThat(erp.stats().totalCalls()).as("an invalid ISBN never reaches the ERP").isEqualTo(calls);
+    }
+
+    @Test
+    void anUnknownIsbnIsA404AndACachedOneCostsNoErpCall() {
+        ResponseEntity<JsonNode> unknown = get(randomIsbn());
+        assertThat(unknown.getStatusCode().value()).isEqualTo(404);
+        assertThat(unknown.getBody().path("code").asText()).isEqualTo("INVENTORY_NOT_FOUND");
+
+        String isbn = catalog.isbnOf("ワンピース", 44).orElseThrow();
+        assertThat(get(isbn).getStatusCode().value()).isEqualTo(200);
+        long calls = erp.stats().totalCalls();
+        assertThat(get(isbn).getStatusCode().value()).isEqualTo(200);
+        assertThat(erp.stats().totalCalls()).isEqualTo(calls);
+        assertThat(redis.getExpire("inventory:TK01:" + isbn)).isBetween(1L, 300L);
+    }
+
+    @Test
+    void identicalLookupsInFlightShareOneCallAndDistinctOnesShareBatchCalls() throws Exception {
+        erp.setLatency(LatencyModel.logNormal(Duration.ofMillis(200), Duration.ofMillis(250)));
+        String isbn = catalog.isbnOf("進撃の巨人", 3).orElseThrow();
+        List<ResponseEntity<JsonNode>> same = concurrently(30, i -> get(isbn));
+        assertThat(same).allSatisfy(r -> assertThat(r.getStatusCode().value()).isEqualTo(200));
+        assertThat(erp.stats().totalCalls()).as("30 identical lookups in flight").isEqualTo(1);
+
+        erp.stats().reset();
+        List<String> distinct = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            distinct.add(randomIsbn());
+        }
+        // one batch request: its 100 lookups run in parallel and reach the coalescer together
+        JsonNode answer = http.postForEntity("/api/inventory/batch", json(distinct), JsonNode.class).getBody();
+        assertThat(answer.path("errors")).hasSize(100)
+                .allSatisfy(e -> assertThat(e.path("code").asText()).isEqualTo("INVENTORY_NOT_FOUND"));
+        assertThat(erp.stats().isbnCountPerCall()).allSatisfy(n -> assertThat(n).isBetween(1, 20));
+        assertThat(erp.stats().isbnCountPerCall().stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
+        assertThat(erp.stats().totalCalls()).as("100 distinct ISBNs in batches of up to 20: %s", erp.stats().isbnCountPerCall())
+                .isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void theErpNeverSeesMoreThanFiftyCallsInAnySecond() {
+        // 6 batch requests of 200 fresh ISBNs each: 1,200 lookups, at least 60 ERP calls
+        List<ResponseEntity<JsonNode>> answers = concurrently(6, i -> {
+            List<String> isbns = new ArrayList<>();
+            for (int n = 0; n < 200; n++) {
+                isbns.add(randomIsbn());
+            }
+            return http.postForEntity("/api/inventory/batch", json(isbns), JsonNode.class);
+        });
+        assertThat(answers).allSatisfy(r -> {
+            assertThat(r.getStatusCode().value()).isEqualTo(200);
+            assertThat(r.getBody().path("errors")).hasSize(200)
+                    .allSatisfy(e -> assertThat(e.path("code").asText()).as(e.toString()).isEqualTo("INVENTORY_NOT_FOUND"));
+        });
+        assertThat(erp.stats().totalCalls()).isGreaterThanOrEqualTo(60);
+        assertThat(erp.stats().maxCallsInAnySecond()).isLessThanOrEqualTo(50);
+        assertThat(erp.stats().rateLimitedCalls()).isZero();
+    }
+
+    @Test
+    void aBatchAnswersItemsAndPerIsbnErrorsInOrder() {
+        String known = catalog.isbnOf("鬼滅の刃", 2).orElseThrow();
+        ResponseEntity<JsonNode> response = http.postForEntity("/api/inventory/batch",
+                json(List.of(known, "not-an-isbn", randomIsbn())), JsonNode.class);
+        assertThat(response.getStatusCode().value()).isEqualTo(200);
+        assertThat(response.getBody().path("items")).hasSize(1);
+        assertThat(response.getBody().path("items").get(0).path("isbn").asText()).isEqualTo(known);
+        assertThat(response.getBody().path("errors")).extracting(e -> e.path("code").asText())
+                .containsExactly("INVALID_ISBN", "INVENTORY_NOT_FOUND");
+        List<String> tooMany = new ArrayList<>();
+        for (int i = 0; i < 201; i++) {
+            tooMany.add(known);
+        }
+        ResponseEntity<JsonNode> rejected = http.postForEntity("/api/inventory/batch", json(tooMany), JsonNode.class);
+        assertThat(rejected.getStatusCode().value()).isEqualTo(400);
+        assertThat(rejected.getBody().path("code").asText()).isEqualTo("TOO_MANY_ISBNS");
+    }
+
+    @Test
+    void aSoapFaultIsRetriedThreeTimesThenA502() {
+        erp.faults().set(FaultMode.HTTP_500);
+        ResponseEntity<JsonNode> response = get(randomIsbn());
+        assertThat(response.getStatusCode().value()).isEqualTo(502);
+        assertThat(response.getBody().path("code").asText()).isEqualTo("ERP_FAULT");
+        assertThat(erp.stats().totalCalls()).as("one call and three retries").isEqualTo(4);
+    }
+
+    @Test
+    void unreadableAnswersAreA502WithoutRetries() {
+        int volume = 60;
+        for (FaultMode mode : List.of(FaultMode.MALFORMED_XML, FaultMode.WRONG_ENCODING, FaultMode.DOCTYPE_BOMB)) {
+            erp.faults().set(mode);
+            erp.stats().reset();
+            // a title in kanji: UTF-8 bytes labelled Shift_JIS are only recognisable where there is non-ASCII text
+            ResponseEntity<JsonNode> response = get(catalog.isbnOf("ワンピース", volume++).orElseThrow());
+            assertThat(response.getStatusCode().value()).as(mode.name()).isEqualTo(502);
+            assertThat(response.getBody().path("code").asText()).as(mode.name()).isEqualTo("ERP_BAD_RESPONSE");
+            assertThat(erp.stats().totalCalls()).as(mode.name()).isEqualTo(1);
+            erpCircuitBreaker.reset();
+        }
+    }
+
+    @Test
+    void anUnavailableErpServesTheLastKnownStockAsStaleElseA503() {
+        String isbn = catalog.isbnOf("呪術廻戦", 5).orElseThrow();
+        assertThat(get(isbn).getStatusCode().value()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> Boolean.TRUE.equals(redis.hasKey("inventory:last:TK01:" + isbn)));
+        redis.delete("inventory:TK01:" + isbn);  // the fresh entry expired; the last known one remains
+        erp.faults().set(FaultMode.DOWN);
+
+        JsonNode stale = get(isbn).getBody();
+        assertThat(stale.path("stale").asBoolean()).as(stale.toString()).isTrue();
+        assertThat(stale.path("isbn").asText()).isEqualTo(isbn);
+        assertThat(stale.path("stale").asBoolean()).isTrue();
+        assertThat(stale.path("ageSeconds").asLong()).isGreaterThanOrEqualTo(0);
+
+        erpCircuitBreaker.reset();
+        ResponseEntity<JsonNode> never = get(randomIsbn());
+        assertThat(never.getStatusCode().value()).isEqualTo(503);
+        assertThat(never.getBody().path("code").asText()).isEqualTo("ERP_UNAVAILABLE");
+    }
+
+    @Test
+    void aSlowErpTimesOutAndIsUnavailable() {
+        erp.faults().set(FaultMode.SLOW);
+        ResponseEntity<JsonNode> response = get(randomIsbn());
+        assertThat(response.getStatusCode().value()).isEqualTo(503);
+        assertThat(response.getBody().path("code").asText()).isEqualTo("ERP_UNAVAILABLE");
+    }
+
+    @Test
+    void theBreakerOpensAfterFiveFailuresHalfOpensAndClosesAgain() {
+        erp.faults().set(FaultMode.HTTP_500);
+        for (int i = 0; i < 5; i++) {
+            assertThat(erpCircuitBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+            get(randomIsbn());   // a call that failed after its retries
+        }
+        assertThat(erpCircuitBreaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        long calls = erp.stats().totalCalls();
+        ResponseEntity<JsonNode> whileOpen = get(randomIsbn());
+        assertThat(whileOpen.getStatusCode().value()).as(whileOpen.getBody().toString()).isEqualTo(503);
+        assertThat(whileOpen.getBody().path("code").asText()).isEqualTo("ERP_UNAVAILABLE");
+        assertThat(erp.stats().totalCalls()).as("an open breaker sends nothing").isEqualTo(calls);
+        assertThat(http.getForObject("/actuator/health", JsonNode.class).path("components").path("erp")
+                .path("details").path("breaker").asText()).isEqualTo("OPEN");
+
+        erp.faults().reset();
+        await().atMost(WAIT).until(() -> erpCircuitBreaker.getState() == CircuitBreaker.State.HALF_OPEN);
+        assertThat(get(catalog.isbnOf("ワンピース", 45).orElseThrow()).getStatusCode().value()).isEqualTo(200);
+        assertThat(erpCircuitBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    /** A GET by the JDK client: TestRestTemplate's client would retry a 503 by itself and blur what happened. */
+    private ResponseEntity<JsonNode> get(String isbn) {
+        try {
+            java.net.http.HttpResponse<String> response = JDK.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            http.getRootUri() + "/api/inventory/" + java.net.URLEncoder.encode(isbn, java.nio.charset.StandardCharsets.UTF_8)
+                                    .replace("+", "%20"))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return ResponseEntity.status(response.statusCode()).body(JSON.readTree(response.body()));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static final java.net.http.HttpClient JDK = java.net.http.HttpClient.newHttpClient();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static HttpEntity<List<String>> json(List<String> isbns) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return new HttpEntity<>(isbns, headers);
+    }
+
+    /** A valid ISBN-13 the catalog does not have (979 prefix: the catalog uses 978). */
+    static String randomIsbn() {
+        String first12 = "979" + String.format("%09d", ThreadLocalRandom.current().nextInt(1_000_000_000));
+        return first12 + ErpCatalog.checkDigit(first12);
+    }
+
+    private static <T> List<T> concurrently(int n, java.util.function.IntFunction<T> call) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 100));
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> call.apply(index)));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return results;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package mangaassist.inventory.erp;
+
+import mangaassist.inventory.StockStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+
+import org.apache.cxf.interceptor.Fault;
+import org.junit.jupiter.api.Test;
+
+class ErpErrorClassifierTest {
+
+    @Test
+    void codesForTheApi() {
+        assertThat(ErpError.ERP_FAULT.code()).isEqualTo("ERP_FAULT");
+        assertThat(ErpError.BAD_RESPONSE.httpStatus()).isEqualTo(502);
+        assertThat(ErpError.TIMEOUT.code()).isEqualTo("ERP_UNAVAILABLE");
+        assertThat(ErpError.UNAVAILABLE.httpStatus()).isEqualTo(503);
+    }
+
+    @Test
+    void wrappedCausesAreFound() {
+        assertThat(ErpErrorClassifier.classify(new Fault(new ConnectException("refused")))).isEqualTo(ErpError.UNAVAILABLE);
+        assertThat(ErpErrorClassifier.classify(new RuntimeException(new HttpTimeoutException("t")))).isEqualTo(ErpError.TIMEOUT);
+        assertThat(ErpErrorClassifier.classify(new IllegalStateException("bug"))).isEqualTo(ErpError.UNKNOWN);
+        assertThat(ErpErrorClassifier.classify(null)).isEqualTo(ErpError.UNKNOWN);
+    }
+
+    @Test
+    void statusCodesMapWithUnknownAsUnknown() {
+        assertThat(StockStatus.fromCode("01")).isEqualTo(StockStatus.IN_STOCK);
+        assertThat(StockStatus.fromCode(" 03 ")).isEqualTo(StockStatus.OUT_OF_STOCK);
+        assertThat(StockStatus.fromCode("99")).isEqualTo(StockStatus.UNKNOWN);
+        assertThat(StockStatus.fromCode(null)).isEqualTo(StockStatus.UNKNOWN);
+    }
+}
