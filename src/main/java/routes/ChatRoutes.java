@@ -27,6 +27,8 @@ import org.springframework.stereotype.Component;
  * DynamoDB session history → intent and model selection → Bedrock (fallback to the fast model within
  * the time budget) → outbound transform → reply; session and cache are written off the reply's path.
  *
+ * <p>{@code GET /api/chat/config} (chat-config) tells the chat page ({@code static/index.html}) the WebSocket URL.
+ *
  * <p>The edge routes (chat-websocket, chat-rest) use the shared {@code sync-errors} configuration:
  * every client message gets exactly one reply or one error frame, and the connection stays open.
  */
@@ -54,6 +56,16 @@ public class ChatRoutes extends RouteBuilder {
         from("direct:chat-rest").routeId("chat-rest").routeConfigurationId("sync-errors")
                 .convertBodyTo(String.class)
                 .to("direct:chat-handle")
+                .setHeader("Content-Type", constant("application/json"));
+
+        // the chat page learns the WebSocket URL here: the WebSocket has its own port, not Tomcat's
+        rest("/api/chat").get("/config").produces("application/json")
+                .bindingMode(RestBindingMode.off).routeId("chat-config-api").to("direct:chat-config");
+        from("direct:chat-config").routeId("chat-config").routeConfigurationId("sync-errors")
+                .setBody(method("chatClientConfig", "forHost"))
+                // the request's headers would otherwise be echoed as response headers
+                .removeHeaders("*")
+                .convertBodyTo(String.class)
                 .setHeader("Content-Type", constant("application/json"));
 
         from("direct:chat-handle").routeId("chat-handle")

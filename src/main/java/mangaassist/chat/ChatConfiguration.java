@@ -1,11 +1,18 @@
 package mangaassist.chat;
 
+import io.vertx.core.VertxOptions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The chat flow's plain transformation beans, configured from {@link ChatProperties}. */
 @Configuration(proxyBeanMethods = false)
 public class ChatConfiguration {
+
+    /** The WebSocket consumer answers each message on a Vert.x worker thread (default pool: 20). */
+    @Bean
+    public VertxOptions chatVertxOptions(ChatProperties chat) {
+        return new VertxOptions().setWorkerPoolSize(chat.websocket().workerThreads());
+    }
 
     @Bean
     public ChatMessageParser chatMessageParser(ChatProperties chat) {

@@ -2,8 +2,10 @@ package mangaassist.chat;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -11,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
@@ -49,11 +52,15 @@ public class ChatModelCalls {
     private final ChatProperties chat;
     private final BedrockRuntimeAsyncClient asyncClient;
     private final ProducerTemplate producer;
+    private final ExecutorService partials;
 
-    public ChatModelCalls(ChatProperties chat, BedrockRuntimeAsyncClient asyncClient, ProducerTemplate producer) {
+    public ChatModelCalls(ChatProperties chat, BedrockRuntimeAsyncClient asyncClient, ProducerTemplate producer,
+                          CamelContext camel) {
         this.chat = chat;
         this.asyncClient = asyncClient;
         this.producer = producer;
+        this.partials = camel.getExecutorServiceManager().newThreadPool(this, "chat-partials",
+                chat.websocket().partialWriters(), chat.websocket().partialWriters());
     }
 
     /** The InvokeModel request for the aws-bedrock endpoint (pojoRequest), limited to the time left. */
@@ -80,6 +87,9 @@ public class ChatModelCalls {
         Duration left = timeLeftOrTimeout(exchange.getProperty(ChatSteps.START, Long.class));
 
         StreamedAnswer answer = new StreamedAnswer(model);
+        // Partials are written in order but off the SDK's event-loop thread, which serves every stream:
+        // each write is chained after the previous one on the partials pool.
+        AtomicReference<CompletableFuture<Void>> writes = new AtomicReference<>(CompletableFuture.completedFuture(null));
         InvokeModelWithResponseStreamRequest streamRequest = InvokeModelWithResponseStreamRequest.builder()
                 .modelId(model).contentType(CONTENT_TYPE).accept(CONTENT_TYPE)
                 .body(SdkBytes.fromUtf8String(body.toString()))
@@ -88,9 +98,9 @@ public class ChatModelCalls {
                 .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder().onChunk(chunk -> {
                     String delta = answer.accept(chunk.bytes().asUtf8String());
                     if (delta != null && !delta.isEmpty() && replyTo != null) {
-                        producer.sendBodyAndHeader(replyTo,
-                                ChatReplies.partial(request.requestId(), request.sessionId(), delta).toString(),
-                                VertxWebsocketConstants.CONNECTION_KEY, connection);
+                        String frame = ChatReplies.partial(request.requestId(), request.sessionId(), delta).toString();
+                        writes.getAndUpdate(previous -> previous.thenRunAsync(() -> producer.sendBodyAndHeader(
+                                replyTo, frame, VertxWebsocketConstants.CONNECTION_KEY, connection), partials));
                     }
                 }).build())
                 .build();
@@ -98,6 +108,8 @@ public class ChatModelCalls {
             // the SDK enforces the budget (apiCallTimeout); the extra second only guards against a hang
             asyncClient.invokeModelWithResponseStream(streamRequest, handler)
                     .get(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            // the final reply must not overtake a partial
+            writes.get().get(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | CompletionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {

@@ -26,7 +26,14 @@ public record ChatProperties(WebSocket websocket, int maxMessageChars, Duration 
                              Duration fallbackMinRemaining, RateLimit rateLimit, Models models, int maxTokens,
                              double temperature) {
 
-    public record WebSocket(String host, int port, String path) {
+    /**
+     * @param host           interface the WebSocket server binds
+     * @param port           its port (vertx-websocket runs its own server, not on Tomcat's port)
+     * @param path           its path
+     * @param workerThreads  Vert.x worker threads running the route: one per message being answered
+     * @param partialWriters threads writing streamed partial frames (in order per answer)
+     */
+    public record WebSocket(String host, int port, String path, int workerThreads, int partialWriters) {
     }
 
     public record RateLimit(int maxMessages, Duration window) {

@@ -1,0 +1,167 @@
+package mangaassist.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import mangaassist.devstack.EmbeddedStack;
+import mangaassist.devstack.bedrock.EmulatorControl;
+import mangaassist.support.FlowTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The chat page in a real browser: Debian's headless Chromium, driven by Selenium through Debian's
+ * chromedriver (paths set explicitly, so Selenium Manager never downloads anything), against the whole
+ * application on the embedded stack. The Bedrock emulator is slowed down so the streaming is visible.
+ */
+@FlowTest
+class ChatPageBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOT = Path.of("target", "chat-page.png");
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration FIRST_TOKEN = Duration.ofMillis(50);
+    private static final Duration PER_TOKEN = Duration.ofMillis(10);
+    private static final Pattern KANA = Pattern.compile("[\\p{IsHiragana}\\p{IsKatakana}]");
+    private static final String QUESTION = "ワンピースについて教えてください";
+
+    @LocalServerPort
+    int port;
+    @Value("${mangaassist.chat.websocket.port}")
+    int websocketPort;
+    @Autowired
+    TestRestTemplate http;
+
+    EmulatorControl bedrock;
+    ChromeDriver driver;
+    Path profile;
+
+    /** Debian's Chromium through Debian's chromedriver; fails (never skips) when either is missing. */
+    private void startBrowser() throws IOException {
+        for (Path executable : List.of(CHROMIUM, CHROMEDRIVER)) {
+            if (!Files.isExecutable(executable)) {
+                fail(executable + " is missing: the chat page's browser test needs Debian's Chromium and its driver. "
+                        + "Install them with: apt-get update && apt-get install -y chromium chromium-driver fonts-noto-cjk "
+                        + "(.ci/run does this on a fresh machine)");
+            }
+        }
+        profile = Files.createTempDirectory("chat-page-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile, "--window-size=1024,900", "--lang=ja");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+    }
+
+    @AfterEach
+    void closeBrowser() throws IOException {
+        if (bedrock != null) {
+            bedrock.reset();
+        }
+        if (driver != null) {
+            driver.quit();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    void configTellsThePageTheWebSocketOnTheHostItWasAskedFor() {
+        JsonNode config = http.getForObject("/api/chat/config", JsonNode.class);
+        assertThat(config.path("websocketUrl").asText()).isEqualTo("ws://localhost:" + websocketPort + "/chat");
+    }
+
+    @Test
+    void aJapaneseQuestionIsAnsweredStreamingThenWithItsModelLatencyAndCacheLine() throws IOException {
+        // slow enough to see the answer grow, fast enough for the whole stream (~160 tokens for this
+        // question) to end well inside mangaassist.chat.time-budget (3 s): at 40 ms a token it would not
+        bedrock = EmbeddedStack.shared().bedrock().control().reset()
+                .latency(FIRST_TOKEN, PER_TOKEN);
+        startBrowser();
+        driver.get("http://localhost:" + port + "/");
+        WebDriverWait wait = new WebDriverWait(driver, WAIT, POLL);
+        wait.until(ExpectedConditions.attributeToBe(testId("connection-status"), "data-state", "open"));
+        assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("ja");
+
+        new Select(driver.findElement(testId("language-select"))).selectByValue("ja");
+        WebElement input = driver.findElement(testId("message-input"));
+        input.sendKeys(QUESTION);
+        input.sendKeys(Keys.ENTER);
+
+        // the answer grows as partial frames arrive...
+        By answer = By.cssSelector("[data-testid=assistant-message]");
+        WebElement streaming = wait.until(d -> {
+            WebElement a = d.findElement(answer);
+            return "streaming".equals(a.getAttribute("data-status"))
+                    && !a.findElement(testId("answer-text")).getText().isBlank() ? a : null;
+        });
+        String partial = streaming.findElement(testId("answer-text")).getText();
+        assertThat(driver.findElements(testId("answer-meta"))).as("no metadata while streaming").isEmpty();
+
+        // ...then the final message replaces it, with the metadata line under it
+        WebElement meta;
+        try {
+            meta = wait.until(ExpectedConditions.visibilityOfElementLocated(testId("answer-meta")));
+        } catch (RuntimeException e) {
+            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "chat-page-failed.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(Path.of("target", "chat-page-failed.html"), driver.getPageSource());
+            throw e;
+        }
+        WebElement done = driver.findElement(answer);
+        String text = done.findElement(testId("answer-text")).getText();
+        assertThat(done.getAttribute("data-status")).isEqualTo("final");
+        assertThat(done.getAttribute("lang")).isEqualTo("ja");
+        assertThat(text).containsPattern(KANA).startsWith(partial).hasSizeGreaterThan(partial.length());
+        assertThat(meta.findElement(testId("meta-model")).getText()).contains("claude");
+        assertThat(meta.findElement(testId("meta-latency")).getText()).containsPattern("latencyMs: \\d+");
+        assertThat(meta.findElement(testId("meta-cached")).getText()).isEqualTo("cached: false");
+        assertThat(driver.findElements(testId("error-message"))).isEmpty();
+        assertThat(driver.findElement(testId("user-text")).getText()).isEqualTo(QUESTION);
+
+        Files.createDirectories(SCREENSHOT.getParent());
+        Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static By testId(String id) {
+        return By.cssSelector("[data-testid=" + id + "]");
+    }
+}
