@@ -1,0 +1,136 @@
+package mangaassist.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import mangaassist.support.RouteTestSupport;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.component.aws2.ddb.Ddb2Constants;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.component.redis.RedisConstants;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
+
+/**
+ * The chat routes with Bedrock, Redis and DynamoDB replaced by mocks: what the route sends to each and
+ * what it makes of their answers, without any backend.
+ */
+class ChatRouteTest extends RouteTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
+    private static final String SONNET = "anthropic.claude-3-sonnet-20240229-v1:0";
+
+    @MockitoBean
+    ChatRateLimiter rateLimiter;
+
+    @Override
+    protected void advise(CamelContext context) throws Exception {
+        AdviceWith.adviceWith(context, "chat-cache-lookup",
+                a -> a.weaveByToUri("spring-redis:*").replace().to("mock:redis-get"));
+        AdviceWith.adviceWith(context, "chat-history",
+                a -> a.weaveByToUri("aws2-ddb:*").replace().to("mock:sessions-query"));
+        AdviceWith.adviceWith(context, "chat-invoke",
+                a -> a.weaveByToUri("aws-bedrock:*").replace().to("mock:bedrock"));
+        AdviceWith.adviceWith(context, "chat-remember", a -> {
+            a.weaveByToUri("spring-redis:*").replace().to("mock:redis-set");
+            a.weaveByToUri("aws2-ddb:*").replace().to("mock:sessions-put");
+        });
+    }
+
+    @Test
+    void aFreshQuestionGoesToBedrockWithHistoryAndIsRememberedOffThePath() throws Exception {
+        MockEndpoint history = camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class);
+        history.whenAnyExchangeReceived(e -> e.getMessage().setHeader(Ddb2Constants.ITEMS, List.of(
+                ChatSessions.toItems("s-1", "前の質問です", "前の回答です", 1_000L, java.time.Duration.ofDays(1)).get(1),
+                ChatSessions.toItems("s-1", "前の質問です", "前の回答です", 1_000L, java.time.Duration.ofDays(1)).get(0))));
+        MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
+        bedrock.expectedMessageCount(1);
+        bedrock.whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("お問い合わせありがとうございます。")));
+        MockEndpoint sessions = camelContext.getEndpoint("mock:sessions-put", MockEndpoint.class);
+        sessions.expectedMessageCount(2);
+        MockEndpoint cache = camelContext.getEndpoint("mock:redis-set", MockEndpoint.class);
+        cache.expectedHeaderReceived(RedisConstants.COMMAND, "SETEX");
+
+        JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest", message("s-1", "ワンピースについて教えて", "fast"), String.class));
+
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        assertThat(reply.path("data").path("message").asText()).isEqualTo("お問い合わせありがとうございます。");
+        assertThat(reply.path("data").path("language").asText()).isEqualTo("ja");
+        bedrock.assertIsSatisfied();
+        InvokeModelRequest request = bedrock.getReceivedExchanges().get(0).getMessage().getBody(InvokeModelRequest.class);
+        assertThat(request.modelId()).isEqualTo(HAIKU);
+        JsonNode sent = JSON.readTree(request.body().asUtf8String());
+        assertThat(sent.path("messages")).extracting(m -> m.path("content").asText())
+                .containsExactly("前の質問です", "前の回答です", "ワンピースについて教えて");
+        sessions.assertIsSatisfied();
+        cache.assertIsSatisfied();
+    }
+
+    @Test
+    void aThrottledQualityModelFallsBackToTheFastOneOnce() throws Exception {
+        MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
+        bedrock.expectedMessageCount(2);
+        bedrock.whenExchangeReceived(1, e -> {
+            throw ThrottlingException.builder().message("slow down")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").build()).build();
+        });
+        bedrock.whenExchangeReceived(2, e -> e.getMessage().setBody(claude("Here is a recommendation.")));
+
+        JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest",
+                message("s-2", "Please recommend a long-running shonen series with a great ending", "quality"), String.class));
+
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        bedrock.assertIsSatisfied();
+        assertThat(bedrock.getReceivedExchanges()).extracting(e -> e.getMessage().getBody(InvokeModelRequest.class).modelId())
+                .containsExactly(SONNET, HAIKU);
+    }
+
+    @Test
+    void aCachedAnswerNeverReachesBedrockAndAnUnexpectedFailureIsAnInternalErrorBody() throws Exception {
+        camelContext.getEndpoint("mock:redis-get", MockEndpoint.class).whenAnyExchangeReceived(e -> e.getMessage().setBody(
+                "{\"language\":\"en\",\"reply\":{\"text\":\"cached text\",\"inputTokens\":1,\"outputTokens\":2,"
+                        + "\"model\":\"" + HAIKU + "\",\"stopReason\":\"end_turn\"}}"));
+        MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
+        bedrock.expectedMessageCount(0);
+        JsonNode cached = JSON.readTree(template.requestBody("direct:chat-rest", message("s-3", "hello there", "fast"), String.class));
+        assertThat(cached.path("metadata").path("cached").asBoolean()).isTrue();
+        assertThat(cached.path("data").path("message").asText()).isEqualTo("cached text");
+        bedrock.assertIsSatisfied();
+
+        camelContext.getEndpoint("mock:redis-get", MockEndpoint.class).whenAnyExchangeReceived(e -> {
+            throw new IllegalStateException("redis exploded: secret-host:6379");
+        });
+        NotifyBuilder failed = new NotifyBuilder(camelContext).fromRoute("chat-rest").whenDone(1).create();
+        String body = template.requestBody("direct:chat-rest", message("s-3", "hello again", "fast"), String.class);
+        assertThat(failed.matches(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        JsonNode error = JSON.readTree(body);
+        assertThat(error.path("code").asText()).isEqualTo("INTERNAL");
+        assertThat(body).doesNotContain("redis exploded").doesNotContain("secret-host");
+    }
+
+    private static ObjectNode claude(String text) {
+        ObjectNode response = JSON.createObjectNode();
+        response.put("type", "message").put("role", "assistant").put("model", "claude-3-haiku-20240307")
+                .put("stop_reason", "end_turn");
+        response.putArray("content").addObject().put("type", "text").put("text", text);
+        response.putObject("usage").put("input_tokens", 12).put("output_tokens", 8);
+        return response;
+    }
+
+    private static String message(String session, String text, String model) {
+        return ChatFlowTest.message(session, text, model).toString();
+    }
+
+}
