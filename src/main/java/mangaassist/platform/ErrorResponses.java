@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,12 @@ public class ErrorResponses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
+    private final MeterRegistry meters;
+
+    public ErrorResponses(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
     public Map<String, Object> toResponse(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ClientError error = clientError(caught);
@@ -36,6 +43,9 @@ public class ErrorResponses {
             LOG.debug("{} answered with {}: {}", exchange.getFromRouteId(), error.code(),
                     caught == null ? "" : caught.getMessage());
         }
+        String route = exchange.getFromRouteId() == null ? "unknown" : exchange.getFromRouteId();
+        // the flow is the route id's first word: chat-rest → chat
+        meters.counter("mangaassist.errors", "flow", route.split("-", 2)[0], "code", error.code()).increment();
         String requestId = exchange.getProperty(REQUEST_ID, String.class);
         exchange.getMessage().removeHeaders("*", "CamelVertxWebsocket.connectionKey");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, error.httpStatus());

@@ -3,6 +3,7 @@ package mangaassist.devstack;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.camel.impl.DefaultCamelContext;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -36,6 +37,9 @@ public class EmbeddedStackInitializer implements ApplicationContextInitializer<C
                 : EmbeddedStack.start(property -> environment.getRequiredProperty(property, Integer.class));
         Map<String, Object> properties = new HashMap<>(stack.properties());
         if (ephemeralPorts) {
+            // flow tests run the application as it runs, with JMX (Hawtio's Camel tab): the Camel test
+            // listener switches it off globally for tests, and does not see it through @FlowTest
+            DefaultCamelContext.setDisableJmx(false);
             // each test context gets its own WebSocket port (vertx-websocket runs its own server)
             properties.put("mangaassist.chat.websocket.port", StackPorts.free());
         }
