@@ -153,8 +153,8 @@ public class InventoryRoutes extends RouteBuilder {
                 .to("direct:inventory-erp-call");
 
         from("direct:inventory-erp-call").routeId("inventory-erp-call").errorHandler(noErrorHandler())
-                .throttle(inventory.erp().rateLimit()).mode("TotalRequests")
-                        .timePeriodMillis(1000 + inventory.erp().rateMargin().toMillis())
+                .throttle(Math.max(1, inventory.erp().rateLimit() / inventory.erp().rateSlices())).mode("TotalRequests")
+                        .timePeriodMillis((1000 + inventory.erp().rateMargin().toMillis()) / inventory.erp().rateSlices())
                 .setBody(method("inventorySteps", "erpRequest"))
                 .to("micrometer:timer:mangaassist.inventory.erp.call?action=start&tags=flow=inventory")
                 .doTry()

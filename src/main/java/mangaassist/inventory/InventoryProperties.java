@@ -37,13 +37,16 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
      * @param rateLimit          most calls in any one second (the ERP refuses more)
      * @param rateMargin         added to the throttle's second: calls reach the ERP with some jitter, and the
      *                           ERP counts arrivals, so a strict 1 s window on our side could still exceed it there
+     * @param rateSlices         the second is cut into this many slices, each allowing rateLimit/rateSlices calls:
+     *                           calls are spread evenly instead of bursting 50 at once (a burst's tail reaches
+     *                           the ERP late and crowds the next second)
      * @param maxConcurrentCalls calls in flight at once
      * @param retries            retries after a failed call
      * @param retryDelay         first retry delay, doubled for each further retry
      * @param breaker            circuit breaker settings
      */
     public record Erp(String endpoint, String healthUrl, String authToken, String codepage, Duration connectTimeout,
-                      Duration timeout, int rateLimit, Duration rateMargin, int maxConcurrentCalls, int retries, Duration retryDelay,
+                      Duration timeout, int rateLimit, Duration rateMargin, int rateSlices, int maxConcurrentCalls, int retries, Duration retryDelay,
                       Breaker breaker) {
 
         @Override

@@ -40,6 +40,7 @@ public final class ErpSimulator implements AutoCloseable {
 
     public static final String SOAP_PATH = "/soap/inventory";
     public static final String CONTROL_PATH = "/_erp/control";
+    private static final String ARRIVED_AT = "X-Simulator-Arrived-At";
 
     /**
      * @param authToken            the only AuthToken accepted
@@ -97,7 +98,7 @@ public final class ErpSimulator implements AutoCloseable {
         this.latency = options.latency();
         this.limiter = new SlidingWindowLimiter(options.rateLimitPerSecond());
         // One event loop is plenty: work per request is a few hundred microseconds, delays are timers.
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1));
     }
 
     public static ErpSimulator start(String host, int port) {
@@ -126,7 +127,12 @@ public final class ErpSimulator implements AutoCloseable {
         router.post(SOAP_PATH).handler(BodyHandler.create(false).setBodyLimit(1 << 20)).handler(this::soap);
         try {
             this.server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-                    .requestHandler(router).listen().toCompletionStage().toCompletableFuture()
+                    // the ERP counts a request when it arrives, before its body is read and parsed: under
+                    // load a request waits for the event loop, and stamping it late would crowd the next second
+                    .requestHandler(request -> {
+                        request.headers().set(ARRIVED_AT, Long.toString(System.nanoTime()));
+                        router.handle(request);
+                    }).listen().toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             this.host = host;
         } catch (Exception e) {
@@ -200,7 +206,8 @@ public final class ErpSimulator implements AutoCloseable {
         String contentType = ctx.request().getHeader("Content-Type");
         Map<String, String> headers = new LinkedHashMap<>();
         ctx.request().headers().forEach(h -> headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b));
-        long now = System.nanoTime();
+        String arrived = ctx.request().getHeader(ARRIVED_AT);
+        long now = arrived != null ? Long.parseLong(arrived) : System.nanoTime();
         stats.received(new ErpSimulatorStats.RawRequest(body, contentType, Map.copyOf(headers)), now);
 
         FaultMode mode = faults.current();
