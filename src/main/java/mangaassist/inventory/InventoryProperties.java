@@ -39,7 +39,9 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
      *                           ERP counts arrivals, so a strict 1 s window on our side could still exceed it there
      * @param rateSlices         the second is cut into this many slices, each allowing rateLimit/rateSlices calls:
      *                           calls are spread evenly instead of bursting 50 at once (a burst's tail reaches
-     *                           the ERP late and crowds the next second)
+     *                           the ERP late and crowds the next second). At most
+     *                           rateLimit/rateSlices × ceil(1000 ms / ((1000 ms + rateMargin)/rateSlices)) calls
+     *                           leave in any 1 s window: 45 with 50, 120 ms and 10
      * @param maxConcurrentCalls calls in flight at once
      * @param retries            retries after a failed call
      * @param retryDelay         first retry delay, doubled for each further retry

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -121,10 +122,17 @@ public class TopologyProvisioner implements InitializingBean {
         } catch (ResourceInUseException alreadyThere) {
             LOG.debug("Table {} exists", table.name());
         }
-        if (table.ttlAttribute() != null) {
+        if (table.ttlAttribute() != null && !ttlEnabled(table.name())) {
             dynamoDb.updateTimeToLive(b -> b.tableName(table.name())
                     .timeToLiveSpecification(t -> t.attributeName(table.ttlAttribute()).enabled(true)));
         }
+    }
+
+    /** Enabling TTL twice is an error on DynamoDB: a second instance or restart against the same stack must not fail. */
+    private boolean ttlEnabled(String table) {
+        TimeToLiveStatus status = dynamoDb.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription()
+                .timeToLiveStatus();
+        return status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING;
     }
 
     private void createIndex(TopologyProperties.SearchIndex index) throws IOException {
