@@ -87,9 +87,7 @@ public class ChatModelCalls {
         Duration left = timeLeftOrTimeout(exchange.getProperty(ChatSteps.START, Long.class));
 
         StreamedAnswer answer = new StreamedAnswer(model);
-        // Partials are written in order but off the SDK's event-loop thread, which serves every stream:
-        // each write is chained after the previous one on the partials pool.
-        AtomicReference<CompletableFuture<Void>> writes = new AtomicReference<>(CompletableFuture.completedFuture(null));
+        PartialWriter partialWriter = replyTo == null ? null : new PartialWriter(replyTo, connection, request);
         InvokeModelWithResponseStreamRequest streamRequest = InvokeModelWithResponseStreamRequest.builder()
                 .modelId(model).contentType(CONTENT_TYPE).accept(CONTENT_TYPE)
                 .body(SdkBytes.fromUtf8String(body.toString()))
@@ -97,10 +95,8 @@ public class ChatModelCalls {
         InvokeModelWithResponseStreamResponseHandler handler = InvokeModelWithResponseStreamResponseHandler.builder()
                 .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder().onChunk(chunk -> {
                     String delta = answer.accept(chunk.bytes().asUtf8String());
-                    if (delta != null && !delta.isEmpty() && replyTo != null) {
-                        String frame = ChatReplies.partial(request.requestId(), request.sessionId(), delta).toString();
-                        writes.getAndUpdate(previous -> previous.thenRunAsync(() -> producer.sendBodyAndHeader(
-                                replyTo, frame, VertxWebsocketConstants.CONNECTION_KEY, connection), partials));
+                    if (partialWriter != null && delta != null && !delta.isEmpty()) {
+                        partialWriter.offer(delta);
                     }
                 }).build())
                 .build();
@@ -108,14 +104,76 @@ public class ChatModelCalls {
             // the SDK enforces the budget (apiCallTimeout); the extra second only guards against a hang
             asyncClient.invokeModelWithResponseStream(streamRequest, handler)
                     .get(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            // the final reply must not overtake a partial
-            writes.get().get(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            if (partialWriter != null) {
+                // the final reply must not overtake a partial
+                partialWriter.finish().get(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            }
         } catch (ExecutionException | CompletionException e) {
+            abandon(partialWriter);
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {
+            abandon(partialWriter);
             throw new ChatException(ChatErrorCode.MODEL_TIMEOUT, "model stream exceeded the time budget", e);
         }
         return answer.toResponse();
+    }
+
+    private static void abandon(PartialWriter writer) {
+        if (writer != null) {
+            writer.abandon();
+        }
+    }
+
+    /**
+     * Streams partial frames to one client connection: deltas are gathered for at most
+     * {@code partial-interval} and written in order, off the SDK's event-loop thread (which serves every
+     * stream). Once abandoned, nothing more is written, so no partial follows the error frame.
+     */
+    final class PartialWriter {
+        private final String replyTo;
+        private final Object connection;
+        private final ChatRequest request;
+        private final long intervalNanos = chat.websocket().partialInterval().toNanos();
+        private final StringBuilder pending = new StringBuilder();
+        private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
+        private long lastFlush = System.nanoTime();
+        private volatile boolean open = true;
+
+        PartialWriter(String replyTo, Object connection, ChatRequest request) {
+            this.replyTo = replyTo;
+            this.connection = connection;
+            this.request = request;
+        }
+
+        synchronized void offer(String delta) {
+            pending.append(delta);
+            if (System.nanoTime() - lastFlush >= intervalNanos) {
+                flush();
+            }
+        }
+
+        synchronized CompletableFuture<Void> finish() {
+            flush();
+            return writes;
+        }
+
+        void abandon() {
+            open = false;
+        }
+
+        private void flush() {
+            lastFlush = System.nanoTime();
+            if (pending.isEmpty()) {
+                return;
+            }
+            String frame = ChatReplies.partial(request.requestId(), request.sessionId(), pending.toString()).toString();
+            pending.setLength(0);
+            writes = writes.thenRunAsync(() -> {
+                if (open) {
+                    producer.sendBodyAndHeader(replyTo, frame, VertxWebsocketConstants.CONNECTION_KEY, connection);
+                }
+            }, partials);
+        }
     }
 
     /** Maps the failure of a model call to the chat's error codes (and rethrows it as such). */

@@ -32,8 +32,10 @@ public record ChatProperties(WebSocket websocket, int maxMessageChars, Duration 
      * @param path           its path
      * @param workerThreads  Vert.x worker threads running the route: one per message being answered
      * @param partialWriters threads writing streamed partial frames (in order per answer)
+     * @param partialInterval streamed text is gathered this long into one partial frame
      */
-    public record WebSocket(String host, int port, String path, int workerThreads, int partialWriters) {
+    public record WebSocket(String host, int port, String path, int workerThreads, int partialWriters,
+                            Duration partialInterval) {
     }
 
     public record RateLimit(int maxMessages, Duration window) {
