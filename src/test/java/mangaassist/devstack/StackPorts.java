@@ -31,7 +31,8 @@ public final class StackPorts {
             return free();
         }
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            // like the servers themselves: a port in TIME_WAIT is free, one with a listener is not
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port));
             return port;
         } catch (IOException e) {
