@@ -304,15 +304,14 @@ class ChatBenchmark {
         return new BenchClient(http, URI.create("ws://127.0.0.1:" + websocketPort + "/chat"));
     }
 
-    private boolean awaitCached(String key) throws InterruptedException {
-        long until = System.nanoTime() + CACHE_WRITE_TIMEOUT.toNanos();
-        while (!Boolean.TRUE.equals(redis.hasKey(key))) {
-            if (System.nanoTime() > until) {
-                return false;
-            }
-            Thread.sleep(2);
+    private boolean awaitCached(String key) {
+        try {
+            org.awaitility.Awaitility.await().atMost(CACHE_WRITE_TIMEOUT).pollInterval(Duration.ofMillis(2))
+                    .until(() -> Boolean.TRUE.equals(redis.hasKey(key)));
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
         }
-        return true;
     }
 
     private static String message(String session, String text) {

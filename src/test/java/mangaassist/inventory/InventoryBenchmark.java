@@ -412,11 +412,10 @@ class InventoryBenchmark {
 
         /** The throttle and the simulator count in sliding seconds: start every phase on quiet ones. */
         void settle() throws InterruptedException {
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (coalescer.inFlight() > 0 && System.nanoTime() < until) {
-                Thread.sleep(50);
-            }
-            Thread.sleep(SETTLE.toMillis());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> coalescer.inFlight() == 0);
+            // a deliberate quiet period (not a wait for an event): the sliding seconds must empty
+            org.awaitility.Awaitility.await().pollDelay(SETTLE).atMost(SETTLE.plusSeconds(1)).until(() -> true);
             erp.setLatency(LatencyModel.legacyErp());
             erp.faults().reset();
             breaker.reset();
