@@ -2,6 +2,7 @@ package routes;
 
 import static mangaassist.chat.ChatSteps.CACHED;
 import static mangaassist.chat.ChatSteps.CACHE_KEY;
+import static mangaassist.chat.ChatSteps.FACTS;
 import static mangaassist.chat.ChatSteps.HISTORY;
 import static mangaassist.chat.ChatSteps.HISTORY_ITEMS;
 import static mangaassist.chat.ChatSteps.INTENT;
@@ -14,6 +15,7 @@ import static mangaassist.chat.ChatSteps.START;
 import static mangaassist.chat.ChatSteps.STREAM;
 
 import mangaassist.chat.ChatException;
+import mangaassist.chat.ChatInventorySteps;
 import mangaassist.platform.ErrorResponses;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -24,8 +26,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The chat flow: WebSocket (streaming) and REST → inbound transform → rate limit → Redis cache →
- * DynamoDB session history → intent and model selection → Bedrock (fallback to the fast model within
- * the time budget) → outbound transform → reply; session and cache are written off the reply's path.
+ * DynamoDB session history → intent (a stock question goes through the inventory flow, whose facts
+ * go into the prompt) → model selection → Bedrock (fallback to the fast model within the time budget)
+ * → outbound transform → reply; session and cache are written off the reply's path.
  *
  * <p>{@code GET /api/chat/config} (chat-config) tells the chat page ({@code static/index.html}) the WebSocket URL.
  *
@@ -42,6 +45,11 @@ public class ChatRoutes extends RouteBuilder {
     static final String SESSIONS = "aws2-ddb://{{mangaassist.chat.sessions-table}}";
     static final String BEDROCK = "aws-bedrock:chat?operation=invokeTextModel&pojoRequest=true"
             + "&modelId={{mangaassist.chat.models.fast}}";
+    static final String CATALOG = "opensearch:mangaassist?operation=Search"
+            + "&indexName={{mangaassist.chat.inventory.catalog-index}}";
+    // a bounded request/reply: past the timeout the answer goes on without live stock
+    static final String STOCK = "seda:chat-inventory-stock?waitForTaskToComplete=Always"
+            + "&timeout={{mangaassist.chat.inventory.stock-timeout}}";
 
     @Override
     public void configure() {
@@ -84,6 +92,9 @@ public class ChatRoutes extends RouteBuilder {
                     .otherwise()
                         .to("direct:chat-history")
                         .setProperty(INTENT, method("chatSteps", "intent"))
+                        .filter(method("chatInventorySteps", "stockQuestion"))
+                            .to("direct:chat-inventory")
+                        .end()
                         .setProperty(MODEL, method("chatSteps", "model"))
                         .setProperty(MODEL_BODY, method("chatSteps", "modelBody"))
                         .to("direct:chat-model")
@@ -134,6 +145,42 @@ public class ChatRoutes extends RouteBuilder {
                 .doCatch(Exception.class)
                     .bean("chatModelCalls", "failed")
                 .end();
+
+        // Intent routing (seed 003 data flow): the fast model settles an unsure classification, the
+        // catalog resolves title and volume to an ISBN, the inventory flow tells its stock. Whatever
+        // fails, the chat still answers: the facts then say that stock cannot be checked.
+        from("direct:chat-inventory").routeId("chat-inventory").errorHandler(noErrorHandler())
+                .doTry()
+                    .filter(method("chatInventorySteps", "unsure"))
+                        .setBody(method("chatInventorySteps", "classifierRequest"))
+                        .to(BEDROCK)
+                        .setProperty(INTENT, method("chatInventorySteps", "classified"))
+                    .end()
+                    .filter(method("chatInventorySteps", "resolvable"))
+                        .to("direct:chat-inventory-resolve")
+                    .end()
+                .endDoTry()
+                .doCatch(Exception.class)
+                    .log(LoggingLevel.WARN, "Stock question answered without live stock: ${exception.message}")
+                    .setProperty(FACTS, method("chatInventorySteps", "lookupFailed"))
+                .end();
+
+        from("direct:chat-inventory-resolve").routeId("chat-inventory-resolve").errorHandler(noErrorHandler())
+                .setBody(method("chatInventorySteps", "catalogQuery"))
+                .to(CATALOG)
+                .setProperty(ChatInventorySteps.ISBN, method("chatInventorySteps", "isbn"))
+                .choice()
+                    .when(exchangeProperty(ChatInventorySteps.ISBN).isNull())
+                        .setProperty(FACTS, method("chatInventorySteps", "notInCatalog"))
+                    .otherwise()
+                        .setHeader("isbn", exchangeProperty(ChatInventorySteps.ISBN))
+                        .to(STOCK)
+                        .setProperty(FACTS, method("chatInventorySteps", "stockFacts"))
+                .end();
+
+        from("seda:chat-inventory-stock?concurrentConsumers={{mangaassist.chat.inventory.stock-consumers}}")
+                .routeId("chat-inventory-stock").errorHandler(noErrorHandler())
+                .to("direct:inventory-lookup");
 
         // off the reply's latency path: remember the turn and cache the answer
         from("direct:chat-remember").routeId("chat-remember")

@@ -19,12 +19,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param models            model ids and the auto-selection threshold
  * @param maxTokens         max_tokens of a Claude request
  * @param temperature       temperature of a Claude request
+ * @param inventory         intent routing of stock questions to the inventory flow
  */
 @ConfigurationProperties("mangaassist.chat")
 public record ChatProperties(WebSocket websocket, int maxMessageChars, Duration cacheTtl, int historyTurns,
                              String sessionsTable, Duration sessionTtl, Duration timeBudget,
                              Duration fallbackMinRemaining, RateLimit rateLimit, Models models, int maxTokens,
-                             double temperature) {
+                             double temperature, Inventory inventory) {
 
     /**
      * @param host           interface the WebSocket server binds
@@ -47,5 +48,17 @@ public record ChatProperties(WebSocket websocket, int maxMessageChars, Duration 
      * @param autoThreshold messages longer than this many code points go to the quality model under "auto"
      */
     public record Models(String fast, String quality, int autoThreshold) {
+    }
+
+    /**
+     * @param catalogIndex     OpenSearch index resolving a title and volume to an ISBN
+     * @param classifyTimeout  longest wait for the fast model's second opinion on an unsure question
+     * @param stockTimeout     longest wait for the inventory flow's answer; past it the answer says
+     *                         stock cannot be checked (the lookup goes on and warms the stock cache)
+     * @param stockConsumers   stock lookups of chat questions waited on at once
+     * @param cacheTtl         how long an answer grounded in stock facts is served from the cache
+     */
+    public record Inventory(String catalogIndex, Duration classifyTimeout, Duration stockTimeout, int stockConsumers,
+                            Duration cacheTtl) {
     }
 }

@@ -121,8 +121,9 @@ public class ChatSteps {
         return JSON.writeValueAsString(new CachedAnswer(language, reply));
     }
 
-    public long cacheTtlSeconds() {
-        return chat.cacheTtl().toSeconds();
+    /** Answers grounded in stock facts are cached for the inventory TTL, others for the chat's. */
+    public long cacheTtlSeconds(@ExchangeProperty(FACTS) List<String> facts) {
+        return (facts == null || facts.isEmpty() ? chat.cacheTtl() : chat.inventory().cacheTtl()).toSeconds();
     }
 
     public List<Map<String, AttributeValue>> sessionItems(@ExchangeProperty(REQUEST) ChatRequest request,

@@ -1,88 +1,86 @@
 package mangaassist.inventory;
 
-import java.text.NumberFormat;
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
 
 /**
- * One line of stock facts for the chat system prompt ({@code 在庫情報:} / {@code Stock facts:} block).
- * Facts state only what the ERP said; the model is left to phrase the answer.
+ * One line of stock facts for the chat system prompt ({@code 在庫情報:} / {@code Stock facts:} block),
+ * as {@code key=value} pairs separated by {@code |}:
+ * <pre>title=ワンピース 42 | isbn=9784088725093 | stock=in_stock | quantity=87 | price=528</pre>
+ * Keys and stock values are the API's own words, so the model reads the same facts whatever the
+ * customer's language; only the {@code note} (why a fact is missing or old) is in that language.
+ * Facts state only what the ERP or the catalog said; the model is left to phrase the answer.
  */
 public final class InventoryFacts {
 
-    private static final int MAX_TITLE_CHARS = 200;
+    private static final int MAX_VALUE_CHARS = 200;
 
     private InventoryFacts() {
     }
 
-    /** e.g. {@code ワンピース 42 (ISBN 9784088...): 在庫あり 12冊, 価格 ¥484}. */
+    /** What the ERP said of one item (stale items say how old the figure is). */
     public static String describe(InventoryItem item, String language) {
-        boolean ja = "ja".equals(language);
-        StringBuilder sb = new StringBuilder(subject(item.title(), item.isbn())).append(": ");
-        sb.append(ja ? statusJa(item) : statusEn(item));
-        if (item.priceJpy() != null) {
-            sb.append(ja ? ", 価格 " : ", ").append(yen(item.priceJpy()));
-        }
+        Map<String, Object> facts = subject(item.title(), item.isbn());
+        facts.put("stock", item.stockStatus().value());
+        facts.put("quantity", item.quantityAvailable());
+        facts.put("price", item.priceJpy());
+        facts.put("restock_days", item.estimatedRestockDays());
         if (item.isStale()) {
             long minutes = Math.max(1, Math.round(item.ageSeconds() / 60.0));
-            sb.append(ja ? " (在庫システムに接続できないため、約" + minutes + "分前の情報です)"
-                    : " (last known " + minutes + " min ago; live stock is unavailable)");
+            facts.put("note", ja(language) ? "在庫システムに接続できないため、約" + minutes + "分前の情報です"
+                    : "last known " + minutes + " min ago; live stock is unavailable");
         }
-        return sb.toString();
+        return line(facts);
     }
 
-    /** The catalog or ERP has no such ISBN. */
-    public static String unknownIsbn(String isbn, String language) {
-        return "ja".equals(language)
-                ? "ISBN " + isbn + ": 該当する商品が見つかりません"
-                : "ISBN " + isbn + ": no such item in the catalog";
+    /** The catalog has the title but the ERP does not know its ISBN. */
+    public static String unknownIsbn(String title, String isbn, String language) {
+        Map<String, Object> facts = subject(title, isbn);
+        facts.put("note", ja(language) ? "該当する商品が見つかりません" : "no such item in the catalog");
+        return line(facts);
     }
 
-    /** ERP down and nothing cached: say so, so the model does not guess a stock level. */
+    /** The ERP is down and nothing is cached: say so, so the model does not guess a stock level. */
     public static String erpUnavailable(String title, String isbn, String language) {
-        return subject(title, isbn) + ("ja".equals(language)
-                ? ": 在庫システムに接続できないため、現在の在庫状況を確認できません"
-                : ": stock cannot be checked right now (inventory system unavailable)");
+        Map<String, Object> facts = subject(title, isbn);
+        facts.put("note", ja(language) ? "在庫システムに接続できないため、現在の在庫状況を確認できません"
+                : "stock cannot be checked right now (inventory system unavailable)");
+        return line(facts);
     }
 
-    private static String statusJa(InventoryItem item) {
-        return switch (item.stockStatus()) {
-            case IN_STOCK -> "在庫あり " + item.quantityAvailable() + "冊";
-            case LOW_STOCK -> "残りわずか " + item.quantityAvailable() + "冊";
-            case OUT_OF_STOCK -> "在庫切れ" + restockJa(item.estimatedRestockDays());
-            case PREORDER -> "予約受付中" + restockJa(item.estimatedRestockDays());
-            case UNKNOWN -> "在庫状況不明";
-        };
+    /** The customer asked for a title (and volume) the catalog does not list. */
+    public static String notInCatalog(String title, Integer volume, String language) {
+        Map<String, Object> facts = subject(volume == null ? title : title + " " + volume, null);
+        facts.put("note", ja(language) ? "当店のカタログに該当する商品が見つかりません"
+                : "not found in the store's catalog");
+        return line(facts);
     }
 
-    private static String statusEn(InventoryItem item) {
-        int q = item.quantityAvailable();
-        return switch (item.stockStatus()) {
-            case IN_STOCK -> "in stock, " + q + (q == 1 ? " copy" : " copies");
-            case LOW_STOCK -> "low stock, only " + q + (q == 1 ? " copy" : " copies") + " left";
-            case OUT_OF_STOCK -> "out of stock" + restockEn(item.estimatedRestockDays());
-            case PREORDER -> "available for preorder" + restockEn(item.estimatedRestockDays());
-            case UNKNOWN -> "stock status unknown";
-        };
+    private static boolean ja(String language) {
+        return "ja".equals(language);
     }
 
-    private static String restockJa(Integer days) {
-        return days == null ? "" : ", 入荷予定 約" + days + "日後";
+    private static Map<String, Object> subject(String title, String isbn) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("title", title);
+        facts.put("isbn", isbn);
+        return facts;
     }
 
-    private static String restockEn(Integer days) {
-        return days == null ? "" : ", expected in about " + days + (days == 1 ? " day" : " days");
-    }
-
-    // Titles come from the ERP: one line, bounded, so a fact cannot break the prompt's layout.
-    private static String subject(String title, String isbn) {
-        String t = title == null ? "" : title.replaceAll("\\s+", " ").strip();
-        if (t.length() > MAX_TITLE_CHARS) {
-            t = t.substring(0, MAX_TITLE_CHARS) + "…";
-        }
-        return t.isEmpty() ? "ISBN " + isbn : t + " (ISBN " + isbn + ")";
-    }
-
-    private static String yen(int amount) {
-        return "¥" + NumberFormat.getIntegerInstance(Locale.JAPAN).format(amount);
+    // Titles come from the ERP and the customer: one bounded line without the separators, so a value
+    // cannot open a new pair, a new fact or a new prompt section.
+    private static String line(Map<String, Object> facts) {
+        StringJoiner line = new StringJoiner(" | ");
+        facts.forEach((key, value) -> {
+            String v = value == null ? "" : value.toString().replaceAll("[|=\\s]+", " ").strip();
+            if (v.length() > MAX_VALUE_CHARS) {
+                v = v.substring(0, MAX_VALUE_CHARS) + "…";
+            }
+            if (!v.isEmpty()) {
+                line.add(key + "=" + v);
+            }
+        });
+        return line.toString();
     }
 }

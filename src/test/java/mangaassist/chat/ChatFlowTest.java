@@ -14,6 +14,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.devstack.bedrock.Fault;
+import mangaassist.devstack.erp.ErpSimulator;
+import mangaassist.devstack.erp.LatencyModel;
+import mangaassist.inventory.InventoryCoalescer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import mangaassist.support.FlowTest;
 import mangaassist.support.WebSocketTestClient;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +48,12 @@ class ChatFlowTest {
     TestRestTemplate http;
     @Autowired
     DynamoDbClient dynamoDb;
+    @Autowired
+    StringRedisTemplate redis;
+    @Autowired
+    CircuitBreaker erpCircuitBreaker;
+    @Autowired
+    InventoryCoalescer coalescer;
     @Value("${mangaassist.chat.websocket.port}")
     int websocketPort;
     @Value("${mangaassist.chat.rate-limit.max-messages}")
@@ -197,6 +208,77 @@ class ChatFlowTest {
         assertThat(limited.getStatusCode().value()).isEqualTo(429);
         assertError(limited.getBody(), "RATE_LIMITED");
         assertThat(post(message(newSession(), "another session is fine", "fast")).getStatusCode().value()).isEqualTo(200);
+    }
+
+    @Test
+    void aJapaneseStockQuestionIsAnsweredFromTheErpThroughTheCatalog() {
+        String isbn = erp().catalog().isbnOf("ワンピース", 42).orElseThrow();
+        String session = newSession();
+        String question = "ワンピースの42巻は在庫ありますか？";
+        JsonNode reply = post(message(session, question, "auto")).getBody();
+
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        String answer = reply.path("data").path("message").asText();
+        // the simulator's pinned volume 42: 87 copies, status 01, ¥528
+        assertThat(answer).contains("ワンピース 42", isbn, "在庫がございます", "87 冊", "528 円"); // outbound spacing: 87 冊
+        String system = bedrock.lastRequest().path("system").asText();
+        assertThat(system).contains("在庫情報:", "isbn=" + isbn, "stock=in_stock", "quantity=87");
+        assertThat(reply.path("metadata").path("model").asText()).as("auto picks the quality model for stock").contains("sonnet");
+        assertThat(bedrock.requests()).as("the classifier was sure: no second opinion").hasSize(1);
+        // cached for the inventory TTL (240 s in flow tests), not the chat's 300 s
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(redis.getExpire(ChatCacheKey.of(session, question))).isBetween(1L, 240L));
+    }
+
+    @Test
+    void anEnglishStockQuestionGetsTheSameFactsInEnglish() {
+        String isbn = erp().catalog().isbnOf("ワンピース", 42).orElseThrow();
+        JsonNode reply = post(message(newSession(), "Is volume 42 of One Piece in stock?", "fast")).getBody();
+        String answer = reply.path("data").path("message").asText();
+        assertThat(reply.path("data").path("language").asText()).isEqualTo("en");
+        assertThat(answer).contains(isbn, "is in stock", "87 copies", "¥528");
+        assertThat(bedrock.lastRequest().path("system").asText()).contains("Stock facts:", "isbn=" + isbn);
+    }
+
+    @Test
+    void anUnsureClassificationAsksTheFastModelFirst() {
+        String isbn = erp().catalog().isbnOf("ワンピース", 42).orElseThrow();
+        // a bare number after the title is only a guess for the deterministic classifier
+        JsonNode reply = post(message(newSession(), "Do you have One Piece 42 in stock?", "quality")).getBody();
+        assertThat(reply.path("data").path("message").asText()).contains(isbn, "87 copies");
+        List<EmulatorControl.RecordedRequest> calls = bedrock.requests();
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).modelId()).contains(HAIKU);
+        assertThat(calls.get(0).body().path("system").asText()).contains("intent classifier");
+        assertThat(calls.get(1).modelId()).contains(SONNET);
+    }
+
+    @Test
+    void aVolumeTheCatalogDoesNotListIsSaidSo() {
+        JsonNode reply = post(message(newSession(), "ワンピースの150巻は在庫ありますか？", "fast")).getBody();
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        assertThat(reply.path("data").path("message").asText()).contains("当店のカタログに該当する商品が見つかりません");
+    }
+
+    @Test
+    void whenTheErpFailsTheModelIsToldStockCannotBeChecked() {
+        String isbn = erp().catalog().isbnOf("進撃の巨人", 7).orElseThrow();
+        redis.delete(List.of("inventory:TK01:" + isbn, "inventory:last:TK01:" + isbn));
+        erp().setLatency(LatencyModel.logNormal(Duration.ofSeconds(3), Duration.ofMillis(3500)));
+        try {
+            JsonNode reply = post(message(newSession(), "進撃の巨人の7巻は在庫ありますか？", "fast")).getBody();
+            assertThat(reply.path("status").asText()).isEqualTo("success");
+            assertThat(reply.path("data").path("message").asText()).contains(isbn, "在庫システムに接続できないため");
+        } finally {
+            erp().setLatency(LatencyModel.none());
+            // the lookup goes on after the answer: let its retries end before the breaker is reset
+            await().atMost(Duration.ofSeconds(30)).until(() -> coalescer.inFlight() == 0);
+            erpCircuitBreaker.reset();
+        }
+    }
+
+    private static ErpSimulator erp() {
+        return EmbeddedStack.shared().erp();
     }
 
     private static void assertError(JsonNode frame, String code) {

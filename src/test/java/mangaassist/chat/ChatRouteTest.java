@@ -8,6 +8,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import mangaassist.inventory.InventoryItem;
+import mangaassist.inventory.StockStatus;
 import mangaassist.support.RouteTestSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
@@ -16,6 +18,8 @@ import org.apache.camel.component.aws2.ddb.Ddb2Constants;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.component.redis.RedisConstants;
 import org.junit.jupiter.api.Test;
+import org.opensearch.client.opensearch.core.search.Hit;
+import org.opensearch.client.opensearch.core.search.HitsMetadata;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -43,6 +47,12 @@ class ChatRouteTest extends RouteTestSupport {
                 a -> a.weaveByToUri("aws2-ddb:*").replace().to("mock:sessions-query"));
         AdviceWith.adviceWith(context, "chat-invoke",
                 a -> a.weaveByToUri("aws-bedrock:*").replace().to("mock:bedrock"));
+        AdviceWith.adviceWith(context, "chat-inventory",
+                a -> a.weaveByToUri("aws-bedrock:*").replace().to("mock:intent-model"));
+        AdviceWith.adviceWith(context, "chat-inventory-resolve",
+                a -> a.weaveByToUri("opensearch:*").replace().to("mock:catalog"));
+        AdviceWith.adviceWith(context, "chat-inventory-stock",
+                a -> a.weaveByToUri("direct:inventory-lookup").replace().to("mock:stock"));
         AdviceWith.adviceWith(context, "chat-remember", a -> {
             a.weaveByToUri("spring-redis:*").replace().to("mock:redis-set");
             a.weaveByToUri("aws2-ddb:*").replace().to("mock:sessions-put");
@@ -118,6 +128,66 @@ class ChatRouteTest extends RouteTestSupport {
         JsonNode error = JSON.readTree(body);
         assertThat(error.path("code").asText()).isEqualTo("INTERNAL");
         assertThat(body).doesNotContain("redis exploded").doesNotContain("secret-host");
+    }
+
+    @Test
+    void aStockQuestionCarriesTheInventoryAnswerIntoThePromptButDoesNotWaitForASlowOne() throws Exception {
+        String isbn = "9784088825429";
+        MockEndpoint catalog = camelContext.getEndpoint("mock:catalog", MockEndpoint.class);
+        catalog.whenAnyExchangeReceived(e -> e.getMessage().setBody(new HitsMetadata.Builder<Object>()
+                .hits(List.of(new Hit.Builder<Object>().index("manga-catalog").id(isbn)
+                        .source(Map.of("isbn", isbn, "title", "ワンピース 42")).build())).build()));
+        MockEndpoint stock = camelContext.getEndpoint("mock:stock", MockEndpoint.class);
+        InventoryItem item = new InventoryItem(isbn, "ワンピース 42", 87, "TK01", StockStatus.IN_STOCK, "2025-10-15", 528, null);
+        stock.whenExchangeReceived(1, e -> e.getMessage().setBody(item));
+        // longer than mangaassist.chat.inventory.stock-timeout: the answer must not wait for it
+        stock.whenExchangeReceived(2, e -> {
+            Thread.sleep(3_000);
+            e.getMessage().setBody(item);
+        });
+        MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
+        bedrock.whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("お調べいたしました。")));
+        MockEndpoint intentModel = camelContext.getEndpoint("mock:intent-model", MockEndpoint.class);
+        intentModel.expectedMessageCount(0);
+
+        template.requestBody("direct:chat-rest", message("s-4", "ワンピースの42巻は在庫ありますか？", "fast"), String.class);
+        template.requestBody("direct:chat-rest", message("s-5", "ワンピースの42巻は在庫ありますか？", "fast"), String.class);
+
+        JsonNode searched = JSON.readTree(catalog.getReceivedExchanges().get(0).getMessage().getBody(String.class));
+        assertThat(searched.toString()).contains("\"match_phrase\":{\"title\":\"ワンピース\"}", "\"title\":\"42\"");
+        assertThat(stock.getReceivedExchanges()).extracting(e -> e.getMessage().getHeader("isbn")).containsExactly(isbn, isbn);
+        assertThat(systemPrompt(bedrock, 0)).contains("在庫情報:", "- title=ワンピース 42 | isbn=" + isbn
+                + " | stock=in_stock | quantity=87 | price=528");
+        assertThat(systemPrompt(bedrock, 1)).contains("isbn=" + isbn, "note=在庫システムに接続できないため")
+                .doesNotContain("quantity=87");
+        intentModel.assertIsSatisfied();
+    }
+
+    @Test
+    void anUnsureStockQuestionIsSettledByTheFastModelAndAGeneralVerdictSkipsTheCatalog() throws Exception {
+        MockEndpoint intentModel = camelContext.getEndpoint("mock:intent-model", MockEndpoint.class);
+        intentModel.whenAnyExchangeReceived(e -> e.getMessage().setBody(
+                claude("{\"intent\": \"general\", \"title\": null, \"volume\": null}")));
+        MockEndpoint catalog = camelContext.getEndpoint("mock:catalog", MockEndpoint.class);
+        catalog.expectedMessageCount(0);
+        camelContext.getEndpoint("mock:bedrock", MockEndpoint.class)
+                .whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("Happy to help.")));
+
+        JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest",
+                message("s-6", "Is One Piece 42 still available to read online?", "fast"), String.class));
+
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        InvokeModelRequest asked = intentModel.getReceivedExchanges().get(0).getMessage().getBody(InvokeModelRequest.class);
+        assertThat(asked.modelId()).isEqualTo(HAIKU);
+        assertThat(JSON.readTree(asked.body().asUtf8String()).path("messages").get(0).path("content").asText())
+                .isEqualTo("Is One Piece 42 still available to read online?");
+        catalog.assertIsSatisfied();
+        assertThat(systemPrompt(camelContext.getEndpoint("mock:bedrock", MockEndpoint.class), 0)).doesNotContain("Stock facts:");
+    }
+
+    private static String systemPrompt(MockEndpoint bedrock, int call) throws Exception {
+        InvokeModelRequest request = bedrock.getReceivedExchanges().get(call).getMessage().getBody(InvokeModelRequest.class);
+        return JSON.readTree(request.body().asUtf8String()).path("system").asText();
     }
 
     private static ObjectNode claude(String text) {

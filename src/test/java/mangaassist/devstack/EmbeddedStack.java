@@ -26,7 +26,9 @@ public final class EmbeddedStack implements AutoCloseable {
     private static EmbeddedStack shared;
 
     private final BedrockBackend bedrock = new BedrockBackend();
+    private final OpenSearchBackend openSearch = new OpenSearchBackend();
     private final ErpBackend erp;
+    private CatalogSeeder catalogSeeder;
     private final List<Backend> backends;
     private final Map<Backend, Integer> ports = new LinkedHashMap<>();
     private final List<Backend> started = new ArrayList<>();
@@ -34,7 +36,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private EmbeddedStack(boolean forTests) {
         erp = new ErpBackend(!forTests);
         backends = List.of(new RedisBackend(), new ElasticMqBackend(), new DynamoDbLocalBackend(),
-                new OpenSearchBackend(), bedrock, erp);
+                openSearch, bedrock, erp);
     }
 
     /** The stack of this test JVM, started on first use on ephemeral ports and stopped at JVM exit. */
@@ -88,6 +90,15 @@ public final class EmbeddedStack implements AutoCloseable {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
         LOG.info("Embedded stack started in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        catalogSeeder = new CatalogSeeder(openSearch.url(ports.get(openSearch)), erp.simulator().catalog()).start();
+    }
+
+    /**
+     * Completes when the OpenSearch catalog holds the ERP simulator's catalog: once the application
+     * has created the index (see {@link CatalogSeeder}).
+     */
+    public CompletableFuture<Integer> catalogSeeded() {
+        return catalogSeeder.seeded();
     }
 
     /** The Bedrock emulator, for tests that switch latency and faults. */

@@ -1,10 +1,19 @@
 package mangaassist.devstack;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import mangaassist.platform.TopologyProvisioner;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -17,6 +26,9 @@ import org.springframework.core.env.MapPropertySource;
  * The run command ({@link DevApplication}) uses the configured fixed ports.
  */
 public class EmbeddedStackInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStackInitializer.class);
+    private static final Duration CATALOG_WAIT = Duration.ofSeconds(60);
 
     private final boolean ephemeralPorts;
     private EmbeddedStack stack;
@@ -44,6 +56,24 @@ public class EmbeddedStackInitializer implements ApplicationContextInitializer<C
             properties.put("mangaassist.chat.websocket.port", StackPorts.free());
         }
         environment.getPropertySources().addFirst(new MapPropertySource("embeddedStack", properties));
+        // an application that provisions created the catalog index while starting; it is ready once the
+        // catalog is in it (the stack alone, --stack-only, has nothing to wait for)
+        EmbeddedStack started = stack;
+        context.addApplicationListener((ApplicationListener<ApplicationReadyEvent>) ready -> {
+            if (ready.getApplicationContext().getBeanNamesForType(TopologyProvisioner.class).length > 0) {
+                awaitCatalog(started);
+            }
+        });
+    }
+
+    private static void awaitCatalog(EmbeddedStack stack) {
+        try {
+            stack.catalogSeeded().get(CATALOG_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The chat cannot resolve titles to ISBNs: the catalog index was not seeded ({})", e.toString());
+        }
     }
 
     public EmbeddedStack stack() {

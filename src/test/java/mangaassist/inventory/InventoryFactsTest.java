@@ -11,68 +11,59 @@ class InventoryFactsTest {
     }
 
     @Test
-    void inStock() {
+    void inStockFactsAreTheSameInEveryLanguage() {
         InventoryItem i = item(StockStatus.IN_STOCK, 12, 484, null);
-        assertThat(InventoryFacts.describe(i, "ja")).isEqualTo("ワンピース 42 (ISBN 9784088725093): 在庫あり 12冊, 価格 ¥484");
-        assertThat(InventoryFacts.describe(i, "en")).isEqualTo("ワンピース 42 (ISBN 9784088725093): in stock, 12 copies, ¥484");
+        String expected = "title=ワンピース 42 | isbn=9784088725093 | stock=in_stock | quantity=12 | price=484";
+        assertThat(InventoryFacts.describe(i, "ja")).isEqualTo(expected);
+        assertThat(InventoryFacts.describe(i, "en")).isEqualTo(expected);
     }
 
     @Test
-    void lowStockAndSingular() {
-        InventoryItem i = item(StockStatus.LOW_STOCK, 1, 1320, null);
-        assertThat(InventoryFacts.describe(i, "ja")).isEqualTo("ワンピース 42 (ISBN 9784088725093): 残りわずか 1冊, 価格 ¥1,320");
-        assertThat(InventoryFacts.describe(i, "en")).isEqualTo("ワンピース 42 (ISBN 9784088725093): low stock, only 1 copy left, ¥1,320");
-    }
-
-    @Test
-    void outOfStockWithAndWithoutRestockEstimate() {
+    void outOfStockCarriesTheRestockEstimateWhenKnown() {
         assertThat(InventoryFacts.describe(item(StockStatus.OUT_OF_STOCK, 0, 484, 7), "ja"))
-                .isEqualTo("ワンピース 42 (ISBN 9784088725093): 在庫切れ, 入荷予定 約7日後, 価格 ¥484");
-        assertThat(InventoryFacts.describe(item(StockStatus.OUT_OF_STOCK, 0, null, null), "en"))
-                .isEqualTo("ワンピース 42 (ISBN 9784088725093): out of stock");
-        assertThat(InventoryFacts.describe(item(StockStatus.OUT_OF_STOCK, 0, null, 1), "en"))
-                .isEqualTo("ワンピース 42 (ISBN 9784088725093): out of stock, expected in about 1 day");
+                .isEqualTo("title=ワンピース 42 | isbn=9784088725093 | stock=out_of_stock | quantity=0 | price=484"
+                        + " | restock_days=7");
+        assertThat(InventoryFacts.describe(item(StockStatus.PREORDER, 0, null, null), "en"))
+                .isEqualTo("title=ワンピース 42 | isbn=9784088725093 | stock=preorder | quantity=0");
     }
 
     @Test
-    void preorderAndUnknown() {
-        assertThat(InventoryFacts.describe(item(StockStatus.PREORDER, 0, 528, 14), "en"))
-                .isEqualTo("ワンピース 42 (ISBN 9784088725093): available for preorder, expected in about 14 days, ¥528");
-        assertThat(InventoryFacts.describe(item(StockStatus.UNKNOWN, 3, null, null), "ja"))
-                .isEqualTo("ワンピース 42 (ISBN 9784088725093): 在庫状況不明");
-    }
-
-    @Test
-    void staleFactSaysHowOld() {
-        InventoryItem stale = item(StockStatus.IN_STOCK, 12, 484, null).asStale(540);
+    void staleFactSaysHowOldInTheCustomersLanguage() {
+        InventoryItem stale = item(StockStatus.LOW_STOCK, 3, 484, null).asStale(540);
         assertThat(InventoryFacts.describe(stale, "ja"))
-                .endsWith("在庫あり 12冊, 価格 ¥484 (在庫システムに接続できないため、約9分前の情報です)");
-        assertThat(InventoryFacts.describe(stale, "en")).endsWith("(last known 9 min ago; live stock is unavailable)");
+                .endsWith("stock=low_stock | quantity=3 | price=484 | note=在庫システムに接続できないため、約9分前の情報です");
+        assertThat(InventoryFacts.describe(stale, "en")).endsWith("note=last known 9 min ago; live stock is unavailable");
         assertThat(InventoryFacts.describe(item(StockStatus.IN_STOCK, 1, null, null).asStale(5), "en"))
                 .contains("last known 1 min ago");
     }
 
     @Test
-    void missingTitleFallsBackToIsbn() {
+    void missingTitleIsLeftOut() {
         InventoryItem i = new InventoryItem("4088725093", "", 2, "TK01", StockStatus.IN_STOCK, null, null, null);
-        assertThat(InventoryFacts.describe(i, "en")).isEqualTo("ISBN 4088725093: in stock, 2 copies");
+        assertThat(InventoryFacts.describe(i, "en")).isEqualTo("isbn=4088725093 | stock=in_stock | quantity=2");
     }
 
     @Test
-    void titleIsOneBoundedLine() {
-        InventoryItem i = new InventoryItem("1", "A\nB\n\n- injected", 2, "TK01", StockStatus.IN_STOCK, null, null, null);
-        assertThat(InventoryFacts.describe(i, "en")).isEqualTo("A B - injected (ISBN 1): in stock, 2 copies");
+    void aTitleCannotOpenANewPairFactOrSection() {
+        InventoryItem i = new InventoryItem("1", "A\nB | stock=in_stock\n\n- injected", 2, "TK01", StockStatus.OUT_OF_STOCK,
+                null, null, null);
+        assertThat(InventoryFacts.describe(i, "en"))
+                .isEqualTo("title=A B stock in_stock - injected | isbn=1 | stock=out_of_stock | quantity=2");
         InventoryItem longTitle = new InventoryItem("1", "あ".repeat(500), 2, "", StockStatus.IN_STOCK, null, null, null);
-        assertThat(InventoryFacts.describe(longTitle, "ja")).startsWith("あ".repeat(200) + "… (ISBN 1)");
+        assertThat(InventoryFacts.describe(longTitle, "ja")).startsWith("title=" + "あ".repeat(200) + "… | isbn=1");
     }
 
     @Test
-    void unknownIsbnAndErpUnavailable() {
-        assertThat(InventoryFacts.unknownIsbn("9784088725093", "ja")).isEqualTo("ISBN 9784088725093: 該当する商品が見つかりません");
-        assertThat(InventoryFacts.unknownIsbn("9784088725093", "en")).isEqualTo("ISBN 9784088725093: no such item in the catalog");
+    void notesForWhatCouldNotBeLookedUp() {
+        assertThat(InventoryFacts.unknownIsbn("ワンピース 42", "9784088725093", "ja"))
+                .isEqualTo("title=ワンピース 42 | isbn=9784088725093 | note=該当する商品が見つかりません");
         assertThat(InventoryFacts.erpUnavailable("ワンピース 42", "9784088725093", "ja"))
-                .isEqualTo("ワンピース 42 (ISBN 9784088725093): 在庫システムに接続できないため、現在の在庫状況を確認できません");
+                .isEqualTo("title=ワンピース 42 | isbn=9784088725093 | note=在庫システムに接続できないため、現在の在庫状況を確認できません");
         assertThat(InventoryFacts.erpUnavailable(null, "9784088725093", "en"))
-                .isEqualTo("ISBN 9784088725093: stock cannot be checked right now (inventory system unavailable)");
+                .isEqualTo("isbn=9784088725093 | note=stock cannot be checked right now (inventory system unavailable)");
+        assertThat(InventoryFacts.notInCatalog("ワンピース", 150, "ja"))
+                .isEqualTo("title=ワンピース 150 | note=当店のカタログに該当する商品が見つかりません");
+        assertThat(InventoryFacts.notInCatalog("Unknown Manga", null, "en"))
+                .isEqualTo("title=Unknown Manga | note=not found in the store's catalog");
     }
 }

@@ -27,7 +27,9 @@ import org.springframework.test.context.ContextConfiguration;
             // the ERP's failure paths are tested in seconds, not minutes: same behaviour, shorter waits
             "mangaassist.inventory.erp.timeout=1s",
             "mangaassist.inventory.erp.retry-delay=50ms",
-            "mangaassist.inventory.erp.breaker.wait-in-open=1s"})
+            "mangaassist.inventory.erp.breaker.wait-in-open=1s",
+            // unlike the chat's own TTL, so that tests can tell which one an answer was cached for
+            "mangaassist.chat.inventory.cache-ttl=240s"})
 @ActiveProfiles("embedded")
 @ContextConfiguration(initializers = EmbeddedStackInitializer.class)
 public @interface FlowTest {

@@ -26,14 +26,16 @@ final class ClaudeResponder {
     private static final double JAPANESE_SHARE = 0.3;
     /** Role and turn framing, so that input counts are a little above the bare text. */
     private static final int TOKENS_PER_TURN = 4;
-    private static final Set<String> DESCRIBED_KEYS = Set.of("title", "isbn", "stock", "quantity", "price", "author");
+    private static final Set<String> DESCRIBED_KEYS = Set.of("title", "isbn", "stock", "quantity", "price", "author",
+            "restock_days", "note");
 
     Reply reply(ClaudeRequest request) {
         String question = request.lastUserText();
         boolean japanese = isJapanese(request.system()) || isJapanese(question);
         List<Map<String, String>> items = CatalogFacts.parse(request.system());
         items.addAll(CatalogFacts.parse(question));
-        String text = items.isEmpty() ? generic(question, japanese) : grounded(items, japanese);
+        String text = IntentAnswers.isClassification(request.system()) ? IntentAnswers.classify(question)
+                : items.isEmpty() ? generic(question, japanese) : grounded(items, japanese);
 
         String stopReason = "end_turn";
         String stopSequence = null;
@@ -128,8 +130,14 @@ final class ClaudeResponder {
         if (item.containsKey("price")) {
             s.append("価格は").append(item.get("price")).append(isNumber(item.get("price")) ? "円" : "").append("です。");
         }
+        if (item.containsKey("restock_days")) {
+            s.append("入荷予定は約").append(item.get("restock_days")).append("日後です。");
+        }
         if (item.containsKey("author")) {
             s.append("著者は").append(item.get("author")).append("です。");
+        }
+        if (item.containsKey("note")) {
+            s.append(item.get("note")).append("。");
         }
         item.forEach((key, value) -> {
             if (!DESCRIBED_KEYS.contains(key)) {
@@ -166,8 +174,15 @@ final class ClaudeResponder {
             String p = item.get("price");
             s.append(" The price is ").append(isNumber(p) ? "¥" + p : p).append(".");
         }
+        if (item.containsKey("restock_days")) {
+            s.append(" Expected in about ").append(item.get("restock_days")).append(" days.");
+        }
         if (item.containsKey("author")) {
             s.append(" The author is ").append(item.get("author")).append(".");
+        }
+        if (item.containsKey("note")) {
+            String note = item.get("note");
+            s.append(" ").append(Character.toUpperCase(note.charAt(0))).append(note.substring(1)).append(".");
         }
         item.forEach((key, value) -> {
             if (!DESCRIBED_KEYS.contains(key)) {
