@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import mangaassist.platform.ErrorResponses;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -87,7 +88,8 @@ public class ChatModelCalls {
         Duration left = timeLeftOrTimeout(exchange.getProperty(ChatSteps.START, Long.class));
 
         StreamedAnswer answer = new StreamedAnswer(model);
-        PartialWriter partialWriter = replyTo == null ? null : new PartialWriter(replyTo, connection, request);
+        PartialWriter partialWriter = replyTo == null ? null
+                : new PartialWriter(replyTo, connection, request, exchange.getProperty(ErrorResponses.LANGUAGE, String.class));
         InvokeModelWithResponseStreamRequest streamRequest = InvokeModelWithResponseStreamRequest.builder()
                 .modelId(model).contentType(CONTENT_TYPE).accept(CONTENT_TYPE)
                 .body(SdkBytes.fromUtf8String(body.toString()))
@@ -135,14 +137,17 @@ public class ChatModelCalls {
         private final ChatRequest request;
         private final long intervalNanos = chat.websocket().partialInterval().toNanos();
         private final StringBuilder pending = new StringBuilder();
+        // the final message is spaced (seed post-processing): the streamed text must read the same
+        private final JapaneseSpacing.Stream spacing;
         private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
         private long lastFlush = System.nanoTime();
         private volatile boolean open = true;
 
-        PartialWriter(String replyTo, Object connection, ChatRequest request) {
+        PartialWriter(String replyTo, Object connection, ChatRequest request, String language) {
             this.replyTo = replyTo;
             this.connection = connection;
             this.request = request;
+            this.spacing = new JapaneseSpacing.Stream(language);
         }
 
         synchronized void offer(String delta) {
@@ -166,7 +171,8 @@ public class ChatModelCalls {
             if (pending.isEmpty()) {
                 return;
             }
-            String frame = ChatReplies.partial(request.requestId(), request.sessionId(), pending.toString()).toString();
+            String frame = ChatReplies.partial(request.requestId(), request.sessionId(), spacing.next(pending.toString()))
+                    .toString();
             pending.setLength(0);
             writes = writes.thenRunAsync(() -> {
                 if (open) {

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
  * Seed 000 §3.2 {@code _post_process_japanese}: insert one space between a Japanese character
  * (U+3040–U+9FFF) and an ASCII letter or digit, in both directions. Same two regexes, same order,
  * so the output equals the seed's. Spaces are only inserted, never removed; the rule is idempotent.
- * Apply it to the final text, not to streamed deltas (a boundary may fall between two chunks).
+ * Streamed text is spaced chunk by chunk with {@link Stream}, which sees across chunk boundaries, so
+ * the streamed text equals the final one.
  */
 public final class JapaneseSpacing {
 
@@ -27,5 +28,28 @@ public final class JapaneseSpacing {
     /** As the seed: only Japanese answers are post-processed. */
     public static String apply(String text, String language) {
         return "ja".equals(language) ? apply(text) : text;
+    }
+
+    /**
+     * Spacing for text that arrives in chunks: each chunk is spaced together with the last character
+     * of the one before, so the chunks put together equal {@link #apply(String)} of the whole text
+     * (the rule only ever looks at two neighbouring characters).
+     */
+    public static final class Stream {
+        private final boolean japanese;
+        private String last = "";
+
+        public Stream(String language) {
+            this.japanese = "ja".equals(language);
+        }
+
+        public String next(String chunk) {
+            if (!japanese || chunk == null || chunk.isEmpty()) {
+                return chunk;
+            }
+            String spaced = apply(last + chunk).substring(last.length());
+            last = chunk.substring(chunk.offsetByCodePoints(chunk.length(), -1));
+            return spaced;
+        }
     }
 }

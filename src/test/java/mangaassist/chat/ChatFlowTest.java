@@ -231,6 +231,22 @@ class ChatFlowTest {
     }
 
     @Test
+    void aStockAnswerStreamsOverTheWebSocketAndTheStreamedTextIsTheFinalText() throws Exception {
+        bedrock.latency(Duration.ZERO, Duration.ofMillis(2));
+        try (WebSocketTestClient client = ws()) {
+            client.send(message(newSession(), "SPY×FAMILYの3巻は在庫ありますか？", "fast").toString());
+            List<JsonNode> frames = client.untilFinal(WAIT);
+            JsonNode last = frames.get(frames.size() - 1);
+            String streamed = frames.subList(0, frames.size() - 1).stream()
+                    .map(p -> p.path("data").path("delta").asText()).collect(Collectors.joining());
+            String isbn = erp().catalog().isbnOf("SPY×FAMILY", 3).orElseThrow();
+            assertThat(last.path("data").path("message").asText()).contains(isbn, "SPY×FAMILY 3");
+            // Japanese answers are spaced (「3 冊」): the stream is spaced the same way, across chunk cuts
+            assertThat(streamed).isEqualTo(last.path("data").path("message").asText());
+        }
+    }
+
+    @Test
     void anEnglishStockQuestionGetsTheSameFactsInEnglish() {
         String isbn = erp().catalog().isbnOf("ワンピース", 42).orElseThrow();
         JsonNode reply = post(message(newSession(), "Is volume 42 of One Piece in stock?", "fast")).getBody();

@@ -2,9 +2,9 @@ package mangaassist.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class JapaneseSpacingTest {
 
@@ -51,5 +51,21 @@ class JapaneseSpacingTest {
     void nullAndEmpty() {
         assertThat(JapaneseSpacing.apply(null)).isNull();
         assertThat(JapaneseSpacing.apply("")).isEmpty();
+    }
+
+    @Test
+    void streamedChunksPutTogetherEqualTheSpacedWholeWhereverTheCutsFall() {
+        String text = "『ワンピース 42』（ISBN: 9784088725420）は在庫87冊、価格528円です。SPY×FAMILYの1巻もあります。𠮷野家A";
+        String whole = JapaneseSpacing.apply(text);
+        for (int size = 1; size <= 7; size++) {
+            JapaneseSpacing.Stream stream = new JapaneseSpacing.Stream("ja");
+            StringBuilder streamed = new StringBuilder();
+            int[] cps = text.codePoints().toArray();
+            for (int i = 0; i < cps.length; i += size) {
+                streamed.append(stream.next(new String(cps, i, Math.min(size, cps.length - i))));
+            }
+            assertThat(streamed.toString()).as("chunks of %d", size).isEqualTo(whole);
+        }
+        assertThat(new JapaneseSpacing.Stream("en").next("日本語A")).isEqualTo("日本語A");
     }
 }
