@@ -1,11 +1,7 @@
 package routes;
 
-import static mangaassist.inventory.InventorySteps.CACHED;
-import static mangaassist.inventory.InventorySteps.CACHE_KEY;
 import static mangaassist.inventory.InventorySteps.ISBN;
 import static mangaassist.inventory.InventorySteps.ISBNS;
-import static mangaassist.inventory.InventorySteps.ITEM;
-import static mangaassist.inventory.InventorySteps.LAST_KNOWN_KEY;
 
 import java.util.LinkedHashSet;
 import java.util.concurrent.ExecutorService;
@@ -16,7 +12,6 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.redis.RedisConstants;
 import org.apache.camel.model.rest.RestBindingMode;
 import org.springframework.stereotype.Component;
 
@@ -28,13 +23,14 @@ import org.springframework.stereotype.Component;
  * throttle of {@code rate-limit} calls in any second; failed calls are retried with exponential
  * back-off, and a Resilience4j circuit breaker counts the calls that failed after their retries.
  * While the ERP is unavailable the last known stock is
- * served marked stale, else 503 ERP_UNAVAILABLE.
+ * served marked stale, else 503 ERP_UNAVAILABLE. The Redis cache is InventoryCache: a failing Redis is a miss.
+ *
+ * <p>Steps call their beans with {@code bean(name, method)}, resolved once when the route starts, rather than
+ * {@code method(...)} expressions, which look the bean up and copy the exchange on every call.
  */
 @Component
 public class InventoryRoutes extends RouteBuilder {
 
-    static final String REDIS = "spring-redis://{{spring.data.redis.host}}:{{spring.data.redis.port}}"
-            + "?redisTemplate=#stringRedisTemplate";
     static final String ERP = "cxf:bean:erpInventory";
 
     private final InventoryProperties inventory;
@@ -68,10 +64,10 @@ public class InventoryRoutes extends RouteBuilder {
                     .doTry()
                         .to("direct:inventory-lookup")
                     .doCatch(Exception.class)
-                        .setBody(method("inventorySteps", "batchError"))
+                        .bean("inventorySteps", "batchError")
                     .end()
                 .end()
-                .setBody(method("inventorySteps", "batchResponse"))
+                .bean("inventorySteps", "batchResponse")
                 .to("direct:inventory-json");
 
         from("direct:inventory-json").routeId("inventory-json")
@@ -80,44 +76,22 @@ public class InventoryRoutes extends RouteBuilder {
                 .setHeader("Content-Type", constant("application/json"));
 
         from("direct:inventory-lookup").routeId("inventory-lookup").errorHandler(noErrorHandler())
-                .setProperty(ISBN, method("inventorySteps", "isbn"))
-                .setProperty(CACHE_KEY, method("inventorySteps", "cacheKey"))
-                .setHeader(RedisConstants.COMMAND, constant("GET"))
-                .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
-                .setBody(constant(null))
-                .to(REDIS)
-                .setProperty(CACHED, body())
-                .choice()
-                    .when(exchangeProperty(CACHED).isNotNull())
-                        .setBody(method("inventorySteps", "fromCache"))
-                    .otherwise()
-                        .doTry()
-                            .setBody(method("inventoryCoalescer", "lookup(${exchangeProperty." + ISBN + "})"))
-                            .setProperty(ITEM, method("inventorySteps", "toItem"))
-                            .to("direct:inventory-cache-store")
-                            .setBody(exchangeProperty(ITEM))
-                        .doCatch(Exception.class)
-                            // an unavailable ERP falls back to the last known stock; other failures answer now
-                            .bean("inventorySteps", "unlessUnavailable")
-                            .setProperty(LAST_KNOWN_KEY, method("inventorySteps", "lastKnownKey"))
-                            .setHeader(RedisConstants.COMMAND, constant("GET"))
-                            .setHeader(RedisConstants.KEY, exchangeProperty(LAST_KNOWN_KEY))
-                            .setBody(constant(null))
-                            .to(REDIS)
-                            .setBody(method("inventorySteps", "stale"))
-                        .end()
+                .setBody(header("isbn"))
+                .bean("inventorySteps", "isbn")
+                .setProperty(ISBN, body())
+                .bean("inventoryCache", "fresh")
+                .filter(body().isNull())
+                    .doTry()
+                        // the ERP's item from a coalesced batch call, cached before it answers; null when unknown
+                        .bean("inventoryCoalescer", "lookup")
+                        .bean("inventorySteps", "found")
+                    .doCatch(Exception.class)
+                        // an unavailable ERP falls back to the last known stock; other failures answer now
+                        .bean("inventorySteps", "unlessUnavailable")
+                        .setBody(exchangeProperty(ISBN))
+                        .bean("inventoryCache", "stale")
+                    .end()
                 .end();
-
-        from("direct:inventory-cache-store").routeId("inventory-cache-store").errorHandler(noErrorHandler())
-                .setHeader(RedisConstants.COMMAND, constant("SETEX"))
-                .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
-                .setHeader(RedisConstants.VALUE, method("inventorySteps", "cacheValue"))
-                .setHeader(RedisConstants.TIMEOUT, constant(inventory.cacheTtl().toSeconds()))
-                .to(REDIS)
-                .setHeader(RedisConstants.KEY, method("inventorySteps", "lastKnownKey"))
-                .setHeader(RedisConstants.VALUE, method("inventorySteps", "lastKnownValue"))
-                .setHeader(RedisConstants.TIMEOUT, constant(inventory.lastKnownTtl().toSeconds()))
-                .to(REDIS);
 
         // Coalescing: distinct ISBNs in flight are packed into batch calls, sent in parallel
         from(InventoryCoalescer.REQUESTS + "?concurrentConsumers=2").routeId("inventory-coalesce")
@@ -155,14 +129,14 @@ public class InventoryRoutes extends RouteBuilder {
         from("direct:inventory-erp-call").routeId("inventory-erp-call").errorHandler(noErrorHandler())
                 .throttle(Math.max(1, inventory.erp().rateLimit() / inventory.erp().rateSlices())).mode("TotalRequests")
                         .timePeriodMillis((1000 + inventory.erp().rateMargin().toMillis()) / inventory.erp().rateSlices())
-                .setBody(method("inventorySteps", "erpRequest"))
+                .bean("inventorySteps", "erpRequest")
                 .to("micrometer:timer:mangaassist.inventory.erp.call?action=start&tags=flow=inventory")
                 .doTry()
                     .to(ERP)
                 .doFinally()
                     .to("micrometer:timer:mangaassist.inventory.erp.call?action=stop&tags=flow=inventory")
                 .end()
-                .setBody(method("inventorySteps", "erpResult"))
+                .bean("inventorySteps", "erpResult")
                 .to("micrometer:summary:mangaassist.inventory.erp.lookups-per-call?tags=flow=inventory"
                         + "&value=${exchangeProperty." + ISBNS + ".size()}");
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.erp.ErpCatalog;
 import mangaassist.devstack.erp.ErpSimulator;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -45,6 +47,8 @@ class InventoryFlowTest {
     CircuitBreaker erpCircuitBreaker;
     @Autowired
     StringRedisTemplate redis;
+    @Autowired
+    MeterRegistry meters;
 
     ErpSimulator erp;
     ErpCatalog catalog;
@@ -119,6 +123,24 @@ class InventoryFlowTest {
         assertThat(get(isbn).getStatusCode().value()).isEqualTo(200);
         assertThat(erp.stats().totalCalls()).isEqualTo(calls);
         assertThat(redis.getExpire("inventory:TK01:" + isbn)).isBetween(1L, 300L);
+    }
+
+    @Test
+    void aRedisTimeoutOnTheCacheReadIsAMissAndTheErpAnswers() {
+        String isbn = catalog.isbnOf("ワンピース", 46).orElseThrow();
+        double readErrors = cacheErrors("read");
+        // every Redis client waits longer than the command timeout (2 s): the cache read times out
+        pauseRedis(Duration.ofSeconds(4));
+        try {
+            ResponseEntity<JsonNode> response = get(isbn);
+            assertThat(response.getStatusCode().value()).as(String.valueOf(response.getBody())).isEqualTo(200);
+            assertThat(response.getBody().path("isbn").asText()).isEqualTo(isbn);
+            assertThat(response.getBody().has("stale")).isFalse();
+        } finally {
+            awaitRedis();
+        }
+        assertThat(erp.stats().totalCalls()).as("the miss went to the ERP").isEqualTo(1);
+        assertThat(cacheErrors("read")).isEqualTo(readErrors + 1);
     }
 
     @Test
@@ -255,6 +277,21 @@ class InventoryFlowTest {
         await().atMost(WAIT).until(() -> erpCircuitBreaker.getState() == CircuitBreaker.State.HALF_OPEN);
         assertThat(get(catalog.isbnOf("ワンピース", 45).orElseThrow()).getStatusCode().value()).isEqualTo(200);
         assertThat(erpCircuitBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    private double cacheErrors(String operation) {
+        return meters.get("mangaassist.inventory.cache.errors").tag("operation", operation).counter().count();
+    }
+
+    /** CLIENT PAUSE: Redis holds every client's commands (ours included) for the duration. */
+    private void pauseRedis(Duration duration) {
+        redis.execute((RedisCallback<Object>) c -> c.execute("CLIENT", "PAUSE".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                Long.toString(duration.toMillis()).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    /** Redis answers again (the pause is over), so the next test starts on a working cache. */
+    private void awaitRedis() {
+        await().atMost(WAIT).ignoreExceptions().until(() -> "PONG".equals(redis.execute((RedisCallback<String>) c -> c.ping())));
     }
 
     /** A GET by the JDK client: TestRestTemplate's client would retry a 503 by itself and blur what happened. */
