@@ -90,14 +90,28 @@ public class InventoryCoalescer {
      * aggregator, and no caller's doTry switches the retries of the ERP route off.
      */
     public void dispatch(Collection<String> isbns) {
-        Map<String, InventoryItem> answers;
-        try {
-            answers = call(isbns);
-        } catch (Exception e) {
-            fail(isbns, e);
+        // a lookup that missed the cache just before another batch cached its ISBN and let it go can still start a
+        // new one: what is cached by now is answered from the cache (one MGET per batch), the rest asked of the ERP
+        Map<String, InventoryItem> cached = cache.freshItems(isbns);
+        List<String> ask = new ArrayList<>(isbns.size());
+        for (String isbn : isbns) {
+            if (cached.containsKey(isbn)) {
+                answer(isbn, cached.get(isbn));
+            } else {
+                ask.add(isbn);
+            }
+        }
+        if (ask.isEmpty()) {
             return;
         }
-        complete(isbns, answers);
+        Map<String, InventoryItem> answers;
+        try {
+            answers = call(ask);
+        } catch (Exception e) {
+            fail(ask, e);
+            return;
+        }
+        complete(ask, answers);
     }
 
     /** The ERP's items of these ISBNs through the anti-corruption layer, by ISBN (an unknown ISBN has none). */
@@ -131,10 +145,14 @@ public class InventoryCoalescer {
             cache.store(known);
         }
         for (String isbn : isbns) {
-            CompletableFuture<InventoryItem> pending = inFlight.remove(isbn);
-            if (pending != null) {
-                pending.complete(answers.get(isbn));
-            }
+            answer(isbn, answers.get(isbn));
+        }
+    }
+
+    private void answer(String isbn, InventoryItem item) {
+        CompletableFuture<InventoryItem> pending = inFlight.remove(isbn);
+        if (pending != null) {
+            pending.complete(item);
         }
     }
 

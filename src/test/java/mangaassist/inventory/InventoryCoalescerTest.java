@@ -61,6 +61,28 @@ class InventoryCoalescerTest {
     }
 
     @Test
+    void anIsbnCachedByAnotherBatchSinceItsLookupMissedTheCacheIsAnsweredFromTheCacheNotTheErp() {
+        String other = "9784088725109";
+        InventoryItem cachedMeanwhile = InventoryAcl.toItem(stock(ISBN));
+        CompletableFuture<InventoryItem> late = coalescer.join(ISBN);
+        CompletableFuture<InventoryItem> fresh = coalescer.join(other);
+        when(cache.freshItems(anyCollection())).thenReturn(java.util.Map.of(ISBN, cachedMeanwhile));
+        List<List<String>> asked = new ArrayList<>();
+        when(producer.send(eq(InventoryCoalescer.ERP), any(Processor.class))).thenAnswer(call -> {
+            Exchange request = answer(List.of(stock(other)));
+            call.<Processor>getArgument(1).process(request);
+            asked.add(List.copyOf(request.getProperty(InventorySteps.ISBNS, List.class)));
+            return request;
+        });
+
+        coalescer.dispatch(List.of(ISBN, other));
+
+        assertThat(asked).as("ISBNs asked of the ERP").containsExactly(List.of(other));
+        assertThat(late).isCompletedWithValue(cachedMeanwhile);
+        assertThat(fresh).isCompletedWithValueMatching(item -> other.equals(item.isbn()));
+    }
+
+    @Test
     void anIsbnTheErpDoesNotKnowIsAnsweredWithNoItemAndNothingIsCached() {
         CompletableFuture<InventoryItem> pending = coalescer.join(ISBN);
         when(producer.send(eq(InventoryCoalescer.ERP), any(Processor.class))).thenReturn(answer(List.of()));
