@@ -19,8 +19,8 @@ import org.springframework.stereotype.Component;
  * The inventory flow: REST → ISBN check → Redis cache → (coalesced) ERP lookup → anti-corruption layer.
  *
  * <p>Talking to the legacy ERP: lookups of distinct ISBNs are aggregated into GetBatchStockLevels calls
- * (identical ISBNs in flight share one answer, see InventoryCoalescer); every call attempt passes a
- * throttle of {@code rate-limit} calls in any second; failed calls are retried with exponential
+ * (identical ISBNs in flight share one answer, see InventoryCoalescer); every call attempt holds a permit of
+ * ErpRateLimiter ({@code rate-limit} calls in any second as the ERP counts them); failed calls are retried with exponential
  * back-off, and a Resilience4j circuit breaker counts the calls that failed after their retries.
  * While the ERP is unavailable the last known stock is
  * served marked stale, else 503 ERP_UNAVAILABLE. The Redis cache is InventoryCache: a failing Redis is a miss.
@@ -44,7 +44,7 @@ public class InventoryRoutes extends RouteBuilder {
         // Camel-managed pools (shut down with the context); not Spring beans, which would displace Spring's task executor.
         // POST /api/inventory/batch looks its ISBNs up in parallel: they wait on coalesced answers, not on CPU.
         ExecutorService batchLookups = getContext().getExecutorServiceManager().newCachedThreadPool(this, "inventory-batch");
-        // coalesced batches call the ERP in parallel; the throttle keeps them under the rate limit
+        // coalesced batches call the ERP in parallel; the rate limiter keeps them under the ERP's limit
         ExecutorService erpCalls = getContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "inventory-erp-call", inventory.erp().maxConcurrentCalls());
 
@@ -104,7 +104,7 @@ public class InventoryRoutes extends RouteBuilder {
                     .bean("inventoryCoalescer", "dispatch")
                 .end();
 
-        // Resilience: a circuit breaker around retried calls (exponential back-off); each attempt is throttled.
+        // Resilience: a circuit breaker around retried calls (exponential back-off); each attempt is rate limited.
         // The retries live in their own route: the breaker EIP does not let an error handler redeliver it.
         from("direct:inventory-erp").routeId("inventory-erp").errorHandler(noErrorHandler())
                 .circuitBreaker()
@@ -126,14 +126,16 @@ public class InventoryRoutes extends RouteBuilder {
                         .logExhausted(false))
                 .to("direct:inventory-erp-call");
 
+        // The rate limit as the ERP counts it, on arrival: a permit from before the send until 1 s after the call ended
+        // (any outcome), so however late a call reaches the ERP it cannot crowd one of the ERP's seconds.
         from("direct:inventory-erp-call").routeId("inventory-erp-call").errorHandler(noErrorHandler())
-                .throttle(Math.max(1, inventory.erp().rateLimit() / inventory.erp().rateSlices())).mode("TotalRequests")
-                        .timePeriodMillis((1000 + inventory.erp().rateMargin().toMillis()) / inventory.erp().rateSlices())
                 .bean("inventorySteps", "erpRequest")
+                .bean("erpRateLimiter", "acquire")
                 .to("micrometer:timer:mangaassist.inventory.erp.call?action=start&tags=flow=inventory")
                 .doTry()
                     .to(ERP)
                 .doFinally()
+                    .bean("erpRateLimiter", "release")
                     .to("micrometer:timer:mangaassist.inventory.erp.call?action=stop&tags=flow=inventory")
                 .end()
                 .bean("inventorySteps", "erpResult")

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -85,7 +86,7 @@ import org.springframework.test.context.TestPropertySource;
  * -Dbench.inventory.distinct=4000 -Dbench.inventory.skewed=4000 -Dbench.inventory.baseline=300
  * -Dbench.inventory.warmup=2000 -Dbench.inventory.phase-timeout=PT3M -Dbench.inventory.task-threads=400]}.
  * Any {@code -Dmangaassist.inventory.*} given on the command line reaches the benchmark contexts (system
- * properties outrank application.yaml), e.g. {@code -Dmangaassist.inventory.erp.rate-margin=50ms}.
+ * properties outrank application.yaml), e.g. {@code -Dmangaassist.inventory.coalescing.window=20ms}.
  * Output: {@code target/benchmarks/inventory-benchmark.{json,txt}}.
  *
  * <p>Its own Spring contexts (Spring's task executor, which runs the platform-http exchanges, raised from 8 to
@@ -120,7 +121,7 @@ class InventoryBenchmark {
     static final int BASELINE_WARMUP = 50;
     /** Longer than any lookup should take (lookup timeout 30 s): a lookup this slow is an error, not a sample. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
-    /** Lets the throttle's and the simulator's sliding windows drain before a phase starts. */
+    /** Lets the rate limiter's and the simulator's sliding windows drain before a phase starts. */
     static final Duration SETTLE = Duration.ofMillis(1500);
     static final List<String> ROUTES = List.of("inventory-get", "inventory-lookup", "inventory-coalesce",
             "inventory-erp", "inventory-erp-retry", "inventory-erp-call");
@@ -158,11 +159,13 @@ class InventoryBenchmark {
     InventoryCoalescer coalescer;
     @Autowired
     Environment environment;
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     @Order(1)
     void distinctIsbns() throws Exception {
-        Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment);
+        Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment, meters);
         bench.describe("coalesced");
         // 2000, not fewer: after 400 the JIT compilers still took a seventh of the measured phase's CPU
         int warmup = intProperty("bench.inventory.warmup", 2000, 0, 100_000);
@@ -179,7 +182,7 @@ class InventoryBenchmark {
     @Test
     @Order(2)
     void skewedIsbns() throws Exception {
-        Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment);
+        Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment, meters);
         int n = intProperty("bench.inventory.skewed", 4000, HOT_ISBNS * 2, 1_000_000);
         bench.measure("skewed", String.format(Locale.ROOT, "%.0f %% of the lookups to %d hot catalog ISBNs, "
                 + "the rest to distinct cold ISBNs (coalescing on)", HOT_SHARE * 100, HOT_ISBNS), bench.skewedLookups(n));
@@ -207,11 +210,13 @@ class InventoryBenchmark {
         InventoryCoalescer coalescer;
         @Autowired
         Environment environment;
+        @Autowired
+        MeterRegistry meters;
 
         @Test
         void distinctIsbnsWithoutCoalescing() throws Exception {
             assertThat(inventory.coalescing().enabled()).as("the baseline context has coalescing off").isFalse();
-            Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment);
+            Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment, meters);
             bench.describe("baseline");
             // a short warm-up of this context's routes (the JVM is warm already); at <= 50 lookups/s it costs ~1 s
             bench.warmup("baseline warmup", bench.distinctLookups(BASELINE_WARMUP, 0));
@@ -252,13 +257,14 @@ class InventoryBenchmark {
         final InventoryProperties inventory;
         final InventoryCoalescer coalescer;
         final Environment environment;
+        final MeterRegistry meters;
         final ErpSimulator erp = EmbeddedStack.shared().erp();
         final int concurrency = intProperty("bench.inventory.concurrency", 400, 1, 5_000);
         final Duration bound = Duration.parse(System.getProperty("bench.inventory.phase-timeout", "PT3M"));
         final Random random = new Random(42);
 
         Bench(int port, CamelContext camel, CircuitBreaker breaker, StringRedisTemplate redis,
-              InventoryProperties inventory, InventoryCoalescer coalescer, Environment environment) {
+              InventoryProperties inventory, InventoryCoalescer coalescer, Environment environment, MeterRegistry meters) {
             this.port = port;
             this.camel = camel;
             this.breaker = breaker;
@@ -266,6 +272,7 @@ class InventoryBenchmark {
             this.inventory = inventory;
             this.coalescer = coalescer;
             this.environment = environment;
+            this.meters = meters;
             synchronized (InventoryBenchmark.class) {
                 if (catalogPool == null) {
                     List<String> pool = new ArrayList<>(erp.catalog().items().stream().map(ErpCatalog.Item::isbn).toList());
@@ -283,7 +290,6 @@ class InventoryBenchmark {
             c.put("batchSize", inventory.coalescing().batchSize());
             c.put("windowMs", inventory.coalescing().window().toMillis());
             c.put("erpRateLimitPerS", inventory.erp().rateLimit());
-            c.put("erpRateMarginMs", inventory.erp().rateMargin().toMillis());
             c.put("erpMaxConcurrentCalls", inventory.erp().maxConcurrentCalls());
             c.put("erpTimeoutMs", inventory.erp().timeout().toMillis());
             c.put("erpRetries", inventory.erp().retries());
@@ -292,10 +298,9 @@ class InventoryBenchmark {
             c.put("taskExecutorCoreSize", environment.getProperty("spring.task.execution.pool.core-size", "8 (default)"));
             c.put("taskExecutorNote", "platform-http processes each exchange on Spring's task executor; a lookup holds "
                     + "its thread until its ERP answer: its size caps the lookups in flight (production default 8)");
-            c.put("throttleCeilingCallsPerS", round(throttleCallsPerSecond()));
-            c.put("throttleCeilingLookupsPerS", round(throttleCallsPerSecond()
-                    * (inventory.coalescing().enabled() ? inventory.coalescing().batchSize() : 1)));
-            c.put("ceilingNote", "rate-limit calls per (1 s + rate-margin), times batch-size ISBNs per call when coalescing");
+            c.put("ceilingNote", "a call holds an ERP permit from before it is sent until 1 s after it ended: at most "
+                    + "rate-limit / (1 s + mean call duration) calls/s, times batch-size ISBNs per call when coalescing "
+                    + "(per phase, from the measured call duration)");
             if (!REPORT.has("machine")) {
                 ObjectNode machine = REPORT.putObject("machine");
                 machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
@@ -317,8 +322,11 @@ class InventoryBenchmark {
             }
         }
 
-        double throttleCallsPerSecond() {
-            return inventory.erp().rateLimit() * 1000.0 / (1000 + inventory.erp().rateMargin().toMillis());
+        /** The ERP call timer (count, total ms) of the route, for the mean call duration of a phase. */
+        double[] erpCallTimer() {
+            io.micrometer.core.instrument.Timer timer = meters.find("mangaassist.inventory.erp.call").timer();
+            return timer == null ? new double[] {0, 0}
+                    : new double[] {timer.count(), timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)};
         }
 
         // ---------------------------------------------------------------------------------- ISBNs
@@ -406,6 +414,7 @@ class InventoryBenchmark {
                 }
             }
             erp.stats().reset();
+            double[] callsBefore = erpCallTimer();
             CpuMeter cpu = CpuMeter.start();
             PhaseEvent event = new PhaseEvent();
             event.begin();
@@ -417,6 +426,16 @@ class InventoryBenchmark {
             ErpSimulatorStats stats = erp.stats();
             ObjectNode phase = figures(name, what, lookups, run, stats, managed);
             phase.set("cpu", cpuFigures);
+            double[] callsAfter = erpCallTimer();
+            double calls = callsAfter[0] - callsBefore[0];
+            if (calls > 0) {
+                double meanMs = (callsAfter[1] - callsBefore[1]) / calls;
+                double ceiling = inventory.erp().rateLimit() / (1 + meanMs / 1000);
+                ((ObjectNode) phase.get("erp")).put("meanCallMs", round(meanMs))
+                        .put("permitCeilingCallsPerS", round(ceiling))
+                        .put("permitCeilingLookupsPerS", round(ceiling
+                                * (inventory.coalescing().enabled() ? inventory.coalescing().batchSize() : 1)));
+            }
             ObjectNode phases = REPORT.has("phases") ? (ObjectNode) REPORT.get("phases") : REPORT.putObject("phases");
             phases.set(name, phase);
             write();
@@ -428,7 +447,7 @@ class InventoryBenchmark {
             assertThat(stats.rateLimitedCalls()).as("calls refused by the ERP's rate limit in phase %s", name).isZero();
         }
 
-        /** The throttle and the simulator count in sliding seconds: start every phase on quiet ones. */
+        /** The rate limiter and the simulator count in sliding seconds: start every phase on quiet ones. */
         void settle() throws InterruptedException {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                     .until(() -> coalescer.inFlight() == 0);
@@ -770,15 +789,13 @@ class InventoryBenchmark {
                 load.path("erpRateLimitPerS").asInt(), load.path("phaseBound").asText()));
         r.path("contexts").fields().forEachRemaining(c -> {
             JsonNode s = c.getValue();
-            b.append(String.format(Locale.ROOT, "context %-9s coalescing %s (batch %d, window %d ms), throttle %d calls per %d ms, "
-                            + "%d ERP calls in parallel, ERP timeout %d ms, %d retries, Tomcat threads %s, task executor %s threads "
-                    + "-> throttle ceiling %.1f calls/s = %.0f lookups/s%n",
+            b.append(String.format(Locale.ROOT, "context %-9s coalescing %s (batch %d, window %d ms), rate limit %d calls "
+                            + "in any second at the ERP (permit until 1 s after each call), "
+                            + "%d ERP calls in parallel, ERP timeout %d ms, %d retries, Tomcat threads %s, task executor %s threads%n",
                     c.getKey(), s.path("coalescingEnabled").asBoolean() ? "on" : "OFF", s.path("batchSize").asInt(),
-                    s.path("windowMs").asLong(), s.path("erpRateLimitPerS").asInt(), 1000 + s.path("erpRateMarginMs").asLong(),
+                    s.path("windowMs").asLong(), s.path("erpRateLimitPerS").asInt(),
                     s.path("erpMaxConcurrentCalls").asInt(), s.path("erpTimeoutMs").asLong(), s.path("erpRetries").asInt(),
-                    s.path("tomcatThreadsMax").asText(), s.path("taskExecutorCoreSize").asText(),
-                    s.path("throttleCeilingCallsPerS").asDouble(),
-                    s.path("throttleCeilingLookupsPerS").asDouble()));
+                    s.path("tomcatThreadsMax").asText(), s.path("taskExecutorCoreSize").asText()));
         });
         r.path("warmups").fields().forEachRemaining(w -> b.append(String.format(Locale.ROOT,
                 "%s: %d lookups in %.1f s, not measured; outcomes %s%n", w.getKey(), w.getValue().path("lookups").asInt(),
@@ -811,6 +828,11 @@ class InventoryBenchmark {
                         e.path("hotIsbns").asInt(), e.path("hotIsbnsAskedOfErp").asLong(), e.path("hotIsbns").asInt()));
             }
             b.append("  lookups completed per second: ").append(p.path("lookupsCompletedPerSecond")).append('\n');
+            if (e.has("meanCallMs")) {
+                b.append(String.format(Locale.ROOT, "  ERP calls took %.0f ms on average: rate-limit / (1 s + call) = %.1f calls/s "
+                                + "= %.0f lookups/s at most%n", e.path("meanCallMs").asDouble(),
+                        e.path("permitCeilingCallsPerS").asDouble(), e.path("permitCeilingLookupsPerS").asDouble()));
+            }
             JsonNode cpu = p.path("cpu");
             if (!cpu.isMissingNode()) {
                 b.append(String.format(Locale.ROOT, "  cpu: %.2f ms per lookup (client %.2f, application + backends %.2f); "

@@ -65,6 +65,7 @@ class InventoryFlowTest {
 
     @AfterEach
     void calmErp() {
+        erp.holdArrivals(Duration.ZERO);
         erp.faults().reset();
         erp.setLatency(LatencyModel.none());
         erpCircuitBreaker.reset();
@@ -182,6 +183,28 @@ class InventoryFlowTest {
                     .allSatisfy(e -> assertThat(e.path("code").asText()).as(e.toString()).isEqualTo("INVENTORY_NOT_FOUND"));
         });
         assertThat(erp.stats().totalCalls()).isGreaterThanOrEqualTo(60);
+        assertThat(erp.stats().maxCallsInAnySecond()).isLessThanOrEqualTo(50);
+        assertThat(erp.stats().rateLimitedCalls()).isZero();
+    }
+
+    @Test
+    void theErpCountsNoMoreThanFiftyCallsInAnySecondEvenWhenCallsReachItLate() {
+        // the ERP takes nothing in for 400 ms, then everything at once: calls sent over that time are counted together,
+        // in the same second as the calls that follow them (CPU starvation or a network hiccup does that too, less neatly)
+        erp.holdArrivals(Duration.ofMillis(400));
+        List<ResponseEntity<JsonNode>> answers = concurrently(8, i -> {
+            List<String> isbns = new ArrayList<>();
+            for (int n = 0; n < 200; n++) {
+                isbns.add(randomIsbn());
+            }
+            return http.postForEntity("/api/inventory/batch", json(isbns), JsonNode.class);
+        });
+        assertThat(answers).allSatisfy(r -> {
+            assertThat(r.getStatusCode().value()).isEqualTo(200);
+            assertThat(r.getBody().path("errors")).hasSize(200)
+                    .allSatisfy(e -> assertThat(e.path("code").asText()).as(e.toString()).isEqualTo("INVENTORY_NOT_FOUND"));
+        });
+        assertThat(erp.stats().totalCalls()).isGreaterThanOrEqualTo(80);
         assertThat(erp.stats().maxCallsInAnySecond()).isLessThanOrEqualTo(50);
         assertThat(erp.stats().rateLimitedCalls()).isZero();
     }
