@@ -5,14 +5,19 @@ import static mangaassist.inventory.InventorySteps.ISBNS;
 
 import java.util.LinkedHashSet;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import mangaassist.inventory.InventoryCoalescer;
 import mangaassist.inventory.InventoryProperties;
+import mangaassist.inventory.erp.ErpRateLimiter;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Expression;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
+import org.apache.camel.support.ExpressionAdapter;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,9 +39,11 @@ public class InventoryRoutes extends RouteBuilder {
     static final String ERP = "cxf:bean:erpInventory";
 
     private final InventoryProperties inventory;
+    private final ErpRateLimiter erpRateLimiter;
 
-    public InventoryRoutes(InventoryProperties inventory) {
+    public InventoryRoutes(InventoryProperties inventory, ErpRateLimiter erpRateLimiter) {
         this.inventory = inventory;
+        this.erpRateLimiter = erpRateLimiter;
     }
 
     @Override
@@ -93,13 +100,16 @@ public class InventoryRoutes extends RouteBuilder {
                     .end()
                 .end();
 
-        // Coalescing: distinct ISBNs in flight are packed into batch calls, sent in parallel
+        // Coalescing: distinct ISBNs in flight are packed into batch calls, sent in parallel. A batch goes when full, or
+        // after a window without new ISBNs; while no ERP permit could be had before, it keeps filling instead of taking
+        // a permit for a few ISBNs (permits, not threads, are what is scarce).
+        long window = inventory.coalescing().window().toMillis();
         from(InventoryCoalescer.REQUESTS + "?concurrentConsumers=2").routeId("inventory-coalesce")
                 .aggregate(constant(true), AggregationStrategies.flexible(String.class)
                                 .accumulateInCollection(LinkedHashSet.class))
                     .completionSize(inventory.coalescing().batchSize())
-                    .completionTimeout(inventory.coalescing().window().toMillis())
-                    .completionTimeoutCheckerInterval(Math.max(1, inventory.coalescing().window().toMillis() / 2))
+                    .completionTimeout(windowOrUntilPermit(window))
+                    .completionTimeoutCheckerInterval(Math.max(1, window / 2))
                     .parallelProcessing().executorService(erpCalls)
                     .bean("inventoryCoalescer", "dispatch")
                 .end();
@@ -141,5 +151,20 @@ public class InventoryRoutes extends RouteBuilder {
                 .bean("inventorySteps", "erpResult")
                 .to("micrometer:summary:mangaassist.inventory.erp.lookups-per-call?tags=flow=inventory"
                         + "&value=${exchangeProperty." + ISBNS + ".size()}");
+    }
+
+    /** The aggregator's timeout (evaluated for every ISBN it takes in): the window, or longer while no permit is free. */
+    private Expression windowOrUntilPermit(long windowMillis) {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange exchange) {
+                return Math.max(windowMillis, TimeUnit.NANOSECONDS.toMillis(erpRateLimiter.nanosUntilPermit()));
+            }
+
+            @Override
+            public String toString() {
+                return "max(" + windowMillis + " ms, time until an ERP permit is free)";
+            }
+        };
     }
 }

@@ -87,6 +87,24 @@ public final class ErpRateLimiter {
         return limit;
     }
 
+    /**
+     * How long until a call could get a permit: 0 if one is free; else until the oldest ended call leaves the window,
+     * or one window when every permit is in flight (a call ending now gives its permit back a window later).
+     */
+    public long nanosUntilPermit() {
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            expire(now);
+            if (inFlight + ended.size() < limit) {
+                return 0;
+            }
+            return ended.isEmpty() ? windowNanos : ended.peekFirst() + windowNanos - now;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     boolean tryAcquire(long now) {
         lock.lock();
         try {

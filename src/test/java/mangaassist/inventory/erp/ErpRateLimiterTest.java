@@ -36,6 +36,21 @@ class ErpRateLimiterTest {
     }
 
     @Test
+    void saysHowLongUntilAPermitCouldBeHad() {
+        assertThat(limiter.nanosUntilPermit()).isZero();
+        for (int i = 0; i < 50; i++) {
+            limiter.tryAcquire(now.get());
+        }
+        assertThat(limiter.nanosUntilPermit()).as("all in flight: a window at least").isEqualTo(SECOND);
+        now.set(200 * MS);
+        limiter.releaseAt(now.get());
+        now.set(500 * MS);
+        assertThat(limiter.nanosUntilPermit()).as("the ended call counts until 1.2 s").isEqualTo(700 * MS);
+        now.set(1200 * MS);
+        assertThat(limiter.nanosUntilPermit()).isZero();
+    }
+
+    @Test
     void aReleaseWithoutAcquireIsABug() {
         assertThatIllegalStateException().isThrownBy(() -> limiter.releaseAt(0));
     }
