@@ -141,7 +141,8 @@ class InventoryFlowTest {
             awaitRedis();
         }
         assertThat(erp.stats().totalCalls()).as("the miss went to the ERP").isEqualTo(1);
-        assertThat(cacheErrors("read")).isEqualTo(readErrors + 1);
+        // the lookup's read, and the batch's re-read too if Redis was still paused then: both count as misses
+        assertThat(cacheErrors("read")).isGreaterThanOrEqualTo(readErrors + 1);
     }
 
     @Test
