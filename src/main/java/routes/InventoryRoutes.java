@@ -1,46 +1,49 @@
 package routes;
 
-import static mangaassist.inventory.InventorySteps.CACHED;
-import static mangaassist.inventory.InventorySteps.CACHE_KEY;
 import static mangaassist.inventory.InventorySteps.ISBN;
 import static mangaassist.inventory.InventorySteps.ISBNS;
-import static mangaassist.inventory.InventorySteps.ITEM;
-import static mangaassist.inventory.InventorySteps.LAST_KNOWN_KEY;
 
 import java.util.LinkedHashSet;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import mangaassist.inventory.InventoryCoalescer;
 import mangaassist.inventory.InventoryProperties;
+import mangaassist.inventory.erp.ErpRateLimiter;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Expression;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.redis.RedisConstants;
 import org.apache.camel.model.rest.RestBindingMode;
+import org.apache.camel.support.ExpressionAdapter;
 import org.springframework.stereotype.Component;
 
 /**
  * The inventory flow: REST → ISBN check → Redis cache → (coalesced) ERP lookup → anti-corruption layer.
  *
  * <p>Talking to the legacy ERP: lookups of distinct ISBNs are aggregated into GetBatchStockLevels calls
- * (identical ISBNs in flight share one answer, see InventoryCoalescer); every call attempt passes a
- * throttle of {@code rate-limit} calls in any second; failed calls are retried with exponential
+ * (identical ISBNs in flight share one answer, see InventoryCoalescer); every call attempt holds a permit of
+ * ErpRateLimiter ({@code rate-limit} calls in any second as the ERP counts them); failed calls are retried with exponential
  * back-off, and a Resilience4j circuit breaker counts the calls that failed after their retries.
  * While the ERP is unavailable the last known stock is
- * served marked stale, else 503 ERP_UNAVAILABLE.
+ * served marked stale, else 503 ERP_UNAVAILABLE. The Redis cache is InventoryCache: a failing Redis is a miss.
+ *
+ * <p>Steps call their beans with {@code bean(name, method)}, resolved once when the route starts, rather than
+ * {@code method(...)} expressions, which look the bean up and copy the exchange on every call.
  */
 @Component
 public class InventoryRoutes extends RouteBuilder {
 
-    static final String REDIS = "spring-redis://{{spring.data.redis.host}}:{{spring.data.redis.port}}"
-            + "?redisTemplate=#stringRedisTemplate";
     static final String ERP = "cxf:bean:erpInventory";
 
     private final InventoryProperties inventory;
+    private final ErpRateLimiter erpRateLimiter;
 
-    public InventoryRoutes(InventoryProperties inventory) {
+    public InventoryRoutes(InventoryProperties inventory, ErpRateLimiter erpRateLimiter) {
         this.inventory = inventory;
+        this.erpRateLimiter = erpRateLimiter;
     }
 
     @Override
@@ -48,7 +51,7 @@ public class InventoryRoutes extends RouteBuilder {
         // Camel-managed pools (shut down with the context); not Spring beans, which would displace Spring's task executor.
         // POST /api/inventory/batch looks its ISBNs up in parallel: they wait on coalesced answers, not on CPU.
         ExecutorService batchLookups = getContext().getExecutorServiceManager().newCachedThreadPool(this, "inventory-batch");
-        // coalesced batches call the ERP in parallel; the throttle keeps them under the rate limit
+        // coalesced batches call the ERP in parallel; the rate limiter keeps them under the ERP's limit
         ExecutorService erpCalls = getContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "inventory-erp-call", inventory.erp().maxConcurrentCalls());
 
@@ -68,10 +71,10 @@ public class InventoryRoutes extends RouteBuilder {
                     .doTry()
                         .to("direct:inventory-lookup")
                     .doCatch(Exception.class)
-                        .setBody(method("inventorySteps", "batchError"))
+                        .bean("inventorySteps", "batchError")
                     .end()
                 .end()
-                .setBody(method("inventorySteps", "batchResponse"))
+                .bean("inventorySteps", "batchResponse")
                 .to("direct:inventory-json");
 
         from("direct:inventory-json").routeId("inventory-json")
@@ -80,57 +83,38 @@ public class InventoryRoutes extends RouteBuilder {
                 .setHeader("Content-Type", constant("application/json"));
 
         from("direct:inventory-lookup").routeId("inventory-lookup").errorHandler(noErrorHandler())
-                .setProperty(ISBN, method("inventorySteps", "isbn"))
-                .setProperty(CACHE_KEY, method("inventorySteps", "cacheKey"))
-                .setHeader(RedisConstants.COMMAND, constant("GET"))
-                .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
-                .setBody(constant(null))
-                .to(REDIS)
-                .setProperty(CACHED, body())
-                .choice()
-                    .when(exchangeProperty(CACHED).isNotNull())
-                        .setBody(method("inventorySteps", "fromCache"))
-                    .otherwise()
-                        .doTry()
-                            .setBody(method("inventoryCoalescer", "lookup(${exchangeProperty." + ISBN + "})"))
-                            .setProperty(ITEM, method("inventorySteps", "toItem"))
-                            .to("direct:inventory-cache-store")
-                            .setBody(exchangeProperty(ITEM))
-                        .doCatch(Exception.class)
-                            // an unavailable ERP falls back to the last known stock; other failures answer now
-                            .bean("inventorySteps", "unlessUnavailable")
-                            .setProperty(LAST_KNOWN_KEY, method("inventorySteps", "lastKnownKey"))
-                            .setHeader(RedisConstants.COMMAND, constant("GET"))
-                            .setHeader(RedisConstants.KEY, exchangeProperty(LAST_KNOWN_KEY))
-                            .setBody(constant(null))
-                            .to(REDIS)
-                            .setBody(method("inventorySteps", "stale"))
-                        .end()
+                .setBody(header("isbn"))
+                .bean("inventorySteps", "isbn")
+                .setProperty(ISBN, body())
+                .bean("inventoryCache", "fresh")
+                .filter(body().isNull())
+                    .doTry()
+                        // the ERP's item from a coalesced batch call, cached before it answers; null when unknown
+                        .bean("inventoryCoalescer", "lookup")
+                        .bean("inventorySteps", "found")
+                    .doCatch(Exception.class)
+                        // an unavailable ERP falls back to the last known stock; other failures answer now
+                        .bean("inventorySteps", "unlessUnavailable")
+                        .setBody(exchangeProperty(ISBN))
+                        .bean("inventoryCache", "stale")
+                    .end()
                 .end();
 
-        from("direct:inventory-cache-store").routeId("inventory-cache-store").errorHandler(noErrorHandler())
-                .setHeader(RedisConstants.COMMAND, constant("SETEX"))
-                .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
-                .setHeader(RedisConstants.VALUE, method("inventorySteps", "cacheValue"))
-                .setHeader(RedisConstants.TIMEOUT, constant(inventory.cacheTtl().toSeconds()))
-                .to(REDIS)
-                .setHeader(RedisConstants.KEY, method("inventorySteps", "lastKnownKey"))
-                .setHeader(RedisConstants.VALUE, method("inventorySteps", "lastKnownValue"))
-                .setHeader(RedisConstants.TIMEOUT, constant(inventory.lastKnownTtl().toSeconds()))
-                .to(REDIS);
-
-        // Coalescing: distinct ISBNs in flight are packed into batch calls, sent in parallel
+        // Coalescing: distinct ISBNs in flight are packed into batch calls, sent in parallel. A batch goes when full, or
+        // after a window without new ISBNs; while no ERP permit could be had before, it keeps filling instead of taking
+        // a permit for a few ISBNs (permits, not threads, are what is scarce).
+        long window = inventory.coalescing().window().toMillis();
         from(InventoryCoalescer.REQUESTS + "?concurrentConsumers=2").routeId("inventory-coalesce")
                 .aggregate(constant(true), AggregationStrategies.flexible(String.class)
                                 .accumulateInCollection(LinkedHashSet.class))
                     .completionSize(inventory.coalescing().batchSize())
-                    .completionTimeout(inventory.coalescing().window().toMillis())
-                    .completionTimeoutCheckerInterval(Math.max(1, inventory.coalescing().window().toMillis() / 2))
+                    .completionTimeout(windowOrUntilPermit(window))
+                    .completionTimeoutCheckerInterval(Math.max(1, window / 2))
                     .parallelProcessing().executorService(erpCalls)
                     .bean("inventoryCoalescer", "dispatch")
                 .end();
 
-        // Resilience: a circuit breaker around retried calls (exponential back-off); each attempt is throttled.
+        // Resilience: a circuit breaker around retried calls (exponential back-off); each attempt is rate limited.
         // The retries live in their own route: the breaker EIP does not let an error handler redeliver it.
         from("direct:inventory-erp").routeId("inventory-erp").errorHandler(noErrorHandler())
                 .circuitBreaker()
@@ -152,18 +136,35 @@ public class InventoryRoutes extends RouteBuilder {
                         .logExhausted(false))
                 .to("direct:inventory-erp-call");
 
+        // The rate limit as the ERP counts it, on arrival: a permit from before the send until 1 s after the call ended
+        // (any outcome), so however late a call reaches the ERP it cannot crowd one of the ERP's seconds.
         from("direct:inventory-erp-call").routeId("inventory-erp-call").errorHandler(noErrorHandler())
-                .throttle(Math.max(1, inventory.erp().rateLimit() / inventory.erp().rateSlices())).mode("TotalRequests")
-                        .timePeriodMillis((1000 + inventory.erp().rateMargin().toMillis()) / inventory.erp().rateSlices())
-                .setBody(method("inventorySteps", "erpRequest"))
+                .bean("inventorySteps", "erpRequest")
+                .bean("erpRateLimiter", "acquire")
                 .to("micrometer:timer:mangaassist.inventory.erp.call?action=start&tags=flow=inventory")
                 .doTry()
                     .to(ERP)
                 .doFinally()
+                    .bean("erpRateLimiter", "release")
                     .to("micrometer:timer:mangaassist.inventory.erp.call?action=stop&tags=flow=inventory")
                 .end()
-                .setBody(method("inventorySteps", "erpResult"))
+                .bean("inventorySteps", "erpResult")
                 .to("micrometer:summary:mangaassist.inventory.erp.lookups-per-call?tags=flow=inventory"
                         + "&value=${exchangeProperty." + ISBNS + ".size()}");
+    }
+
+    /** The aggregator's timeout (evaluated for every ISBN it takes in): the window, or longer while no permit is free. */
+    private Expression windowOrUntilPermit(long windowMillis) {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange exchange) {
+                return Math.max(windowMillis, TimeUnit.NANOSECONDS.toMillis(erpRateLimiter.nanosUntilPermit()));
+            }
+
+            @Override
+            public String toString() {
+                return "max(" + windowMillis + " ms, time until an ERP permit is free)";
+            }
+        };
     }
 }

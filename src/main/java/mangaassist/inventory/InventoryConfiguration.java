@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.inventory.erp.ErpClientSettings;
 import mangaassist.inventory.erp.ErpCxfClientFactory;
+import mangaassist.inventory.erp.ErpRateLimiter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +22,16 @@ public class InventoryConfiguration {
         InventoryProperties.Erp erp = inventory.erp();
         return new ErpCxfClientFactory(new ErpClientSettings(erp.endpoint(), erp.authToken(), erp.codepage(),
                 erp.connectTimeout(), erp.timeout())).createEndpoint(camelContext);
+    }
+
+    /** {@code rate-limit} calls in any second as the ERP counts them (see ErpRateLimiter); used by inventory-erp-call. */
+    @Bean
+    public ErpRateLimiter erpRateLimiter(InventoryProperties inventory, MeterRegistry registry) {
+        ErpRateLimiter limiter = new ErpRateLimiter(inventory.erp().rateLimit());
+        Gauge.builder("mangaassist.inventory.erp.permits.used", limiter, ErpRateLimiter::used)
+                .description("ERP calls the ERP could count in the current second: in flight or ended less than 1 s ago")
+                .tag("flow", "inventory").register(registry);
+        return limiter;
     }
 
     /**

@@ -34,21 +34,16 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
      * @param codepage           charset for responses labelled Shift_JIS or unlabelled (Windows-31J: vendor chars)
      * @param connectTimeout     connection timeout
      * @param timeout            receive timeout of one call
-     * @param rateLimit          most calls in any one second (the ERP refuses more)
-     * @param rateMargin         added to the throttle's second: calls reach the ERP with some jitter, and the
-     *                           ERP counts arrivals, so a strict 1 s window on our side could still exceed it there
-     * @param rateSlices         the second is cut into this many slices, each allowing rateLimit/rateSlices calls:
-     *                           calls are spread evenly instead of bursting 50 at once (a burst's tail reaches
-     *                           the ERP late and crowds the next second). At most
-     *                           rateLimit/rateSlices × ceil(1000 ms / ((1000 ms + rateMargin)/rateSlices)) calls
-     *                           leave in any 1 s window: 45 with 50, 120 ms and 10
+     * @param rateLimit          most calls in any one second, as the ERP counts them (on arrival; it refuses more):
+     *                           a call holds a permit from before it is sent until one second after it ended
+     *                           (ErpRateLimiter), so no delay on the way can push more into one of the ERP's seconds
      * @param maxConcurrentCalls calls in flight at once
      * @param retries            retries after a failed call
      * @param retryDelay         first retry delay, doubled for each further retry
      * @param breaker            circuit breaker settings
      */
     public record Erp(String endpoint, String healthUrl, String authToken, String codepage, Duration connectTimeout,
-                      Duration timeout, int rateLimit, Duration rateMargin, int rateSlices, int maxConcurrentCalls, int retries, Duration retryDelay,
+                      Duration timeout, int rateLimit, int maxConcurrentCalls, int retries, Duration retryDelay,
                       Breaker breaker) {
 
         @Override

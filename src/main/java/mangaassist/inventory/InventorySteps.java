@@ -2,7 +2,6 @@ package mangaassist.inventory;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -38,10 +37,6 @@ public class InventorySteps {
 
     public static final String ISBN = "inventoryIsbn";
     public static final String ISBNS = "inventoryIsbns";
-    public static final String CACHE_KEY = "inventoryCacheKey";
-    public static final String LAST_KNOWN_KEY = "inventoryLastKnownKey";
-    public static final String CACHED = "inventoryCached";
-    public static final String ITEM = "inventoryItem";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(InventorySteps.class);
@@ -60,14 +55,6 @@ public class InventorySteps {
         } catch (InvalidIsbnException e) {
             throw new ApiException("INVALID_ISBN", 400, e.getMessage(), e);
         }
-    }
-
-    public String cacheKey(@ExchangeProperty(ISBN) String isbn) {
-        return "inventory:" + inventory.warehouse() + ":" + isbn;
-    }
-
-    public String lastKnownKey(@ExchangeProperty(ISBN) String isbn) {
-        return "inventory:last:" + inventory.warehouse() + ":" + isbn;
     }
 
     /** The ISBNs of POST /api/inventory/batch: a JSON array (or {"isbns":[...]}), at most maxBatchIsbns. */
@@ -158,35 +145,12 @@ public class InventorySteps {
         return error == ErpError.TIMEOUT || error == ErpError.UNAVAILABLE || error == ErpError.ERP_FAULT;
     }
 
-    /** The clean item, or 404 when the ERP does not know the ISBN. */
-    public InventoryItem toItem(@Body StockItem stock, @ExchangeProperty(ISBN) String isbn) {
-        if (stock == null) {
+    /** The ERP's item, or 404 INVENTORY_NOT_FOUND when the ERP does not know the ISBN. */
+    public InventoryItem found(@Body InventoryItem item, @ExchangeProperty(ISBN) String isbn) {
+        if (item == null) {
             throw new ApiException("INVENTORY_NOT_FOUND", 404, "No stock record exists for ISBN " + isbn + ".");
         }
-        return InventoryAcl.toItem(stock);
-    }
-
-    public String cacheValue(@ExchangeProperty(ITEM) InventoryItem item) throws JsonProcessingException {
-        return JSON.writeValueAsString(item);
-    }
-
-    /** The last known value keeps its time, so a stale answer can say how old it is. */
-    public String lastKnownValue(@ExchangeProperty(ITEM) InventoryItem item) throws JsonProcessingException {
-        return JSON.writeValueAsString(new LastKnown(Instant.now().getEpochSecond(), item));
-    }
-
-    public InventoryItem fromCache(@ExchangeProperty(CACHED) String cached) throws JsonProcessingException {
-        return JSON.readValue(cached, InventoryItem.class);
-    }
-
-    /** The last known value marked stale with its age, or 503 ERP_UNAVAILABLE when there is none. */
-    public InventoryItem stale(@Body String lastKnown) throws JsonProcessingException {
-        if (lastKnown == null || lastKnown.isBlank()) {
-            throw new ApiException("ERP_UNAVAILABLE", 503,
-                    "The stock system is unavailable and no earlier stock level is known. Please try again later.");
-        }
-        LastKnown known = JSON.readValue(lastKnown, LastKnown.class);
-        return known.item().asStale(Math.max(0, Instant.now().getEpochSecond() - known.storedAt()));
+        return item;
     }
 
     /** The breaker was open: nothing was sent. */
@@ -260,9 +224,5 @@ public class InventorySteps {
             }
         }
         return false;
-    }
-
-    /** What the stale fallback keeps: the item and when it was fetched. */
-    public record LastKnown(long storedAt, InventoryItem item) {
     }
 }

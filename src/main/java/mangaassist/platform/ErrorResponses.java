@@ -25,6 +25,8 @@ public class ErrorResponses {
     public static final String LANGUAGE = "language";
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    /** The WebSocket connection an error frame goes back to (vertx-websocket). */
+    private static final String CONNECTION_KEY = "CamelVertxWebsocket.connectionKey";
 
     private final MeterRegistry meters;
 
@@ -47,7 +49,12 @@ public class ErrorResponses {
         // the flow is the route id's first word: chat-rest → chat
         meters.counter("mangaassist.errors", "flow", route.split("-", 2)[0], "code", error.code()).increment();
         String requestId = exchange.getProperty(REQUEST_ID, String.class);
-        exchange.getMessage().removeHeaders("*", "CamelVertxWebsocket.connectionKey");
+        // removeHeaders("*", exclude) compiles the exclude pattern as a regex for every header: keep the one header by hand
+        Object connectionKey = exchange.getMessage().getHeader(CONNECTION_KEY);
+        exchange.getMessage().removeHeaders("*");
+        if (connectionKey != null) {
+            exchange.getMessage().setHeader(CONNECTION_KEY, connectionKey);
+        }
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, error.httpStatus());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         Map<String, Object> body = new LinkedHashMap<>();

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +30,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import mangaassist.MangaAssistApplication;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.EmbeddedStackInitializer;
@@ -83,9 +84,9 @@ import org.springframework.test.context.TestPropertySource;
  *
  * <p>Run: {@code ./mvnw test -Pbenchmark -Dtest=InventoryBenchmark [-Dbench.inventory.concurrency=400
  * -Dbench.inventory.distinct=4000 -Dbench.inventory.skewed=4000 -Dbench.inventory.baseline=300
- * -Dbench.inventory.warmup=400 -Dbench.inventory.phase-timeout=PT3M -Dbench.inventory.task-threads=400]}.
+ * -Dbench.inventory.warmup=2000 -Dbench.inventory.phase-timeout=PT3M -Dbench.inventory.task-threads=400]}.
  * Any {@code -Dmangaassist.inventory.*} given on the command line reaches the benchmark contexts (system
- * properties outrank application.yaml), e.g. {@code -Dmangaassist.inventory.erp.rate-margin=50ms}.
+ * properties outrank application.yaml), e.g. {@code -Dmangaassist.inventory.coalescing.window=20ms}.
  * Output: {@code target/benchmarks/inventory-benchmark.{json,txt}}.
  *
  * <p>Its own Spring contexts (Spring's task executor, which runs the platform-http exchanges, raised from 8 to
@@ -120,9 +121,8 @@ class InventoryBenchmark {
     static final int BASELINE_WARMUP = 50;
     /** Longer than any lookup should take (lookup timeout 30 s): a lookup this slow is an error, not a sample. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
-    /** Lets the throttle's and the simulator's sliding windows drain before a phase starts. */
+    /** Lets the rate limiter's and the simulator's sliding windows drain before a phase starts. */
     static final Duration SETTLE = Duration.ofMillis(1500);
-    static final int CONNECTIONS_PER_HTTP_CLIENT = 100;
     static final List<String> ROUTES = List.of("inventory-get", "inventory-lookup", "inventory-coalesce",
             "inventory-erp", "inventory-erp-retry", "inventory-erp-call");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -133,8 +133,17 @@ class InventoryBenchmark {
     static final Set<String> USED = Collections.synchronizedSet(new HashSet<>());
     static final AtomicInteger UNKNOWN_SERIAL = new AtomicInteger();
     static List<String> catalogPool;
+    static final String LOOPBACK = "127.0.0.1";
+    /** The load generator: Vert.x with one event loop of its own, renamed so that its CPU shows as the client's. */
+    static final Vertx CLIENT_VERTX = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    static final Context CLIENT_CONTEXT = CLIENT_VERTX.getOrCreateContext();
+    static final String CLIENT_THREAD = "bench-inventory-client";
     /** HTTP clients per server port, kept across phases: their connections are opened in the warm-up, not measured. */
-    static final Map<Integer, List<HttpClient>> CLIENTS = new HashMap<>();
+    static final Map<Integer, io.vertx.core.http.HttpClient> CLIENTS = new HashMap<>();
+
+    static {
+        CLIENT_CONTEXT.runOnContext(v -> Thread.currentThread().setName(CLIENT_THREAD));
+    }
 
     @LocalServerPort
     int port;
@@ -150,13 +159,16 @@ class InventoryBenchmark {
     InventoryCoalescer coalescer;
     @Autowired
     Environment environment;
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     @Order(1)
     void distinctIsbns() throws Exception {
-        Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment);
+        Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment, meters);
         bench.describe("coalesced");
-        int warmup = intProperty("bench.inventory.warmup", 400, 0, 100_000);
+        // 2000, not fewer: after 400 the JIT compilers still took a seventh of the measured phase's CPU
+        int warmup = intProperty("bench.inventory.warmup", 2000, 0, 100_000);
         if (warmup > 0) {
             // not measured: JIT, CXF, Tomcat's and the HTTP client's connections, the Redis pool start slow
             List<Lookup> lookups = bench.distinctLookups(warmup, Math.min(CATALOG_WARMUP, warmup));
@@ -170,7 +182,7 @@ class InventoryBenchmark {
     @Test
     @Order(2)
     void skewedIsbns() throws Exception {
-        Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment);
+        Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment, meters);
         int n = intProperty("bench.inventory.skewed", 4000, HOT_ISBNS * 2, 1_000_000);
         bench.measure("skewed", String.format(Locale.ROOT, "%.0f %% of the lookups to %d hot catalog ISBNs, "
                 + "the rest to distinct cold ISBNs (coalescing on)", HOT_SHARE * 100, HOT_ISBNS), bench.skewedLookups(n));
@@ -198,11 +210,13 @@ class InventoryBenchmark {
         InventoryCoalescer coalescer;
         @Autowired
         Environment environment;
+        @Autowired
+        MeterRegistry meters;
 
         @Test
         void distinctIsbnsWithoutCoalescing() throws Exception {
             assertThat(inventory.coalescing().enabled()).as("the baseline context has coalescing off").isFalse();
-            Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment);
+            Bench bench = new Bench(port, camel, erpCircuitBreaker, redis, inventory, coalescer, environment, meters);
             bench.describe("baseline");
             // a short warm-up of this context's routes (the JVM is warm already); at <= 50 lookups/s it costs ~1 s
             bench.warmup("baseline warmup", bench.distinctLookups(BASELINE_WARMUP, 0));
@@ -217,6 +231,7 @@ class InventoryBenchmark {
         try {
             EmbeddedStack.shared().erp().setLatency(LatencyModel.none());
             EmbeddedStack.shared().erp().faults().reset();
+            CLIENT_VERTX.close();
         } finally {
             if (REPORT.has("phases")) {
                 String text = text(REPORT);
@@ -242,13 +257,14 @@ class InventoryBenchmark {
         final InventoryProperties inventory;
         final InventoryCoalescer coalescer;
         final Environment environment;
+        final MeterRegistry meters;
         final ErpSimulator erp = EmbeddedStack.shared().erp();
         final int concurrency = intProperty("bench.inventory.concurrency", 400, 1, 5_000);
         final Duration bound = Duration.parse(System.getProperty("bench.inventory.phase-timeout", "PT3M"));
         final Random random = new Random(42);
 
         Bench(int port, CamelContext camel, CircuitBreaker breaker, StringRedisTemplate redis,
-              InventoryProperties inventory, InventoryCoalescer coalescer, Environment environment) {
+              InventoryProperties inventory, InventoryCoalescer coalescer, Environment environment, MeterRegistry meters) {
             this.port = port;
             this.camel = camel;
             this.breaker = breaker;
@@ -256,6 +272,7 @@ class InventoryBenchmark {
             this.inventory = inventory;
             this.coalescer = coalescer;
             this.environment = environment;
+            this.meters = meters;
             synchronized (InventoryBenchmark.class) {
                 if (catalogPool == null) {
                     List<String> pool = new ArrayList<>(erp.catalog().items().stream().map(ErpCatalog.Item::isbn).toList());
@@ -273,7 +290,6 @@ class InventoryBenchmark {
             c.put("batchSize", inventory.coalescing().batchSize());
             c.put("windowMs", inventory.coalescing().window().toMillis());
             c.put("erpRateLimitPerS", inventory.erp().rateLimit());
-            c.put("erpRateMarginMs", inventory.erp().rateMargin().toMillis());
             c.put("erpMaxConcurrentCalls", inventory.erp().maxConcurrentCalls());
             c.put("erpTimeoutMs", inventory.erp().timeout().toMillis());
             c.put("erpRetries", inventory.erp().retries());
@@ -282,10 +298,9 @@ class InventoryBenchmark {
             c.put("taskExecutorCoreSize", environment.getProperty("spring.task.execution.pool.core-size", "8 (default)"));
             c.put("taskExecutorNote", "platform-http processes each exchange on Spring's task executor; a lookup holds "
                     + "its thread until its ERP answer: its size caps the lookups in flight (production default 8)");
-            c.put("throttleCeilingCallsPerS", round(throttleCallsPerSecond()));
-            c.put("throttleCeilingLookupsPerS", round(throttleCallsPerSecond()
-                    * (inventory.coalescing().enabled() ? inventory.coalescing().batchSize() : 1)));
-            c.put("ceilingNote", "rate-limit calls per (1 s + rate-margin), times batch-size ISBNs per call when coalescing");
+            c.put("ceilingNote", "a call holds an ERP permit from before it is sent until 1 s after it ended: at most "
+                    + "rate-limit / (1 s + mean call duration) calls/s, times batch-size ISBNs per call when coalescing "
+                    + "(per phase, from the measured call duration)");
             if (!REPORT.has("machine")) {
                 ObjectNode machine = REPORT.putObject("machine");
                 machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
@@ -298,8 +313,8 @@ class InventoryBenchmark {
                         + "machine and JVM: compare runs on the same machine only");
                 ObjectNode load = REPORT.putObject("load");
                 load.put("clientConcurrency", concurrency);
-                load.put("client", "JDK java.net.http, HTTP/1.1, " + CONNECTIONS_PER_HTTP_CLIENT
-                        + " connections per HttpClient, closed loop: one blocking client thread per lookup in flight, a new lookup as soon as one answers");
+                load.put("client", "Vert.x HttpClient on one event loop (thread " + CLIENT_THREAD + "), HTTP/1.1 keep-alive, "
+                        + "a pool of " + concurrency + " connections, closed loop: a new lookup as soon as one answers");
                 load.put("erpLatency", "log-normal, p50 300 ms, p99 800 ms (LatencyModel.legacyErp())");
                 load.put("erpRateLimitPerS", erp.options().rateLimitPerSecond());
                 load.put("phaseBound", bound.toString());
@@ -307,8 +322,11 @@ class InventoryBenchmark {
             }
         }
 
-        double throttleCallsPerSecond() {
-            return inventory.erp().rateLimit() * 1000.0 / (1000 + inventory.erp().rateMargin().toMillis());
+        /** The ERP call timer (count, total ms) of the route, for the mean call duration of a phase. */
+        double[] erpCallTimer() {
+            io.micrometer.core.instrument.Timer timer = meters.find("mangaassist.inventory.erp.call").timer();
+            return timer == null ? new double[] {0, 0}
+                    : new double[] {timer.count(), timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)};
         }
 
         // ---------------------------------------------------------------------------------- ISBNs
@@ -396,9 +414,28 @@ class InventoryBenchmark {
                 }
             }
             erp.stats().reset();
+            double[] callsBefore = erpCallTimer();
+            CpuMeter cpu = CpuMeter.start();
+            PhaseEvent event = new PhaseEvent();
+            event.begin();
             Run run = run(name, lookups);
+            event.phase = name;
+            event.lookups = lookups.size();
+            event.commit();
+            ObjectNode cpuFigures = cpu.stop(lookups.size());
             ErpSimulatorStats stats = erp.stats();
             ObjectNode phase = figures(name, what, lookups, run, stats, managed);
+            phase.set("cpu", cpuFigures);
+            double[] callsAfter = erpCallTimer();
+            double calls = callsAfter[0] - callsBefore[0];
+            if (calls > 0) {
+                double meanMs = (callsAfter[1] - callsBefore[1]) / calls;
+                double ceiling = inventory.erp().rateLimit() / (1 + meanMs / 1000);
+                ((ObjectNode) phase.get("erp")).put("meanCallMs", round(meanMs))
+                        .put("permitCeilingCallsPerS", round(ceiling))
+                        .put("permitCeilingLookupsPerS", round(ceiling
+                                * (inventory.coalescing().enabled() ? inventory.coalescing().batchSize() : 1)));
+            }
             ObjectNode phases = REPORT.has("phases") ? (ObjectNode) REPORT.get("phases") : REPORT.putObject("phases");
             phases.set(name, phase);
             write();
@@ -410,7 +447,7 @@ class InventoryBenchmark {
             assertThat(stats.rateLimitedCalls()).as("calls refused by the ERP's rate limit in phase %s", name).isZero();
         }
 
-        /** The throttle and the simulator count in sliding seconds: start every phase on quiet ones. */
+        /** The rate limiter and the simulator count in sliding seconds: start every phase on quiet ones. */
         void settle() throws InterruptedException {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                     .until(() -> coalescer.inFlight() == 0);
@@ -421,61 +458,34 @@ class InventoryBenchmark {
             breaker.reset();
         }
 
-        /** Closed loop: at most {@code concurrency} lookups in flight, the next sent as soon as one answers. */
+        static io.vertx.core.http.HttpClient client(int port, int connections) {
+            synchronized (CLIENTS) {
+                return CLIENTS.computeIfAbsent(port, p -> CLIENT_VERTX.createHttpClient(new HttpClientOptions()
+                                .setProtocolVersion(HttpVersion.HTTP_1_1).setKeepAlive(true).setConnectTimeout(10_000),
+                        new PoolOptions().setHttp1MaxSize(connections)));
+            }
+        }
+
+        /**
+         * Closed loop: at most {@code concurrency} lookups in flight, the next sent as soon as one answers. The client
+         * is Vert.x on one event loop with a fixed pool of keep-alive connections: the load generator shares the
+         * machine with the application, and one blocking thread per lookup (the JDK client's send()) cost a fifth of
+         * the CPU in thread hand-offs, CPU the application then lacked.
+         */
         Run run(String name, List<Lookup> lookups) throws Exception {
             int n = lookups.size();
             Run run = new Run(n);
-            List<HttpClient> clients;
-            synchronized (CLIENTS) {
-                clients = CLIENTS.computeIfAbsent(port, p -> {
-                    List<HttpClient> list = new ArrayList<>();
-                    for (int i = 0; i < Math.max(1, (concurrency + CONNECTIONS_PER_HTTP_CLIENT - 1) / CONNECTIONS_PER_HTTP_CLIENT); i++) {
-                        list.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                                .connectTimeout(Duration.ofSeconds(10)).build());
-                    }
-                    return list;
-                });
-            }
-            // blocking send() from one thread per lookup in flight: sendAsync() would hand every response to the
-            // common pool, which on a 2-core machine is a new thread per response (CPU the server needs)
+            io.vertx.core.http.HttpClient client = client(port, concurrency);
             AtomicInteger next = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(n);
             long deadline = System.nanoTime() + bound.toNanos();
-            ExecutorService workers = Executors.newFixedThreadPool(Math.min(concurrency, n), r -> {
-                Thread t = new Thread(r, "bench-inventory-" + name);
-                t.setDaemon(true);
-                return t;
-            });
             run.startNanos = System.nanoTime();
-            for (int w = 0; w < Math.min(concurrency, n); w++) {
-                HttpClient client = clients.get(w % clients.size());
-                workers.execute(() -> {
-                    for (int i = next.getAndIncrement(); i < n && System.nanoTime() < deadline; i = next.getAndIncrement()) {
-                        Lookup lookup = lookups.get(i);
-                        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                                + "/api/inventory/" + lookup.isbn())).timeout(REQUEST_TIMEOUT).GET().build();
-                        long sent = System.nanoTime();
-                        HttpResponse<String> response = null;
-                        Throwable failure = null;
-                        try {
-                            response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        } catch (Exception e) {
-                            failure = e;
-                        }
-                        long now = System.nanoTime();
-                        run.latencyNanos[i] = now - sent;
-                        run.doneNanos[i] = now;
-                        run.outcome[i] = outcome(lookup, response, failure);
-                        done.countDown();
-                    }
-                });
-            }
-            workers.shutdown();
+            CLIENT_CONTEXT.runOnContext(v -> {
+                for (int w = 0; w < Math.min(concurrency, n); w++) {
+                    send(client, lookups, run, next, done, deadline);
+                }
+            });
             if (!done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                workers.shutdownNow();
                 fail("Inventory benchmark phase %s exceeded its bound of %s (bench.inventory.phase-timeout): "
                                 + "%d of %d lookups answered; the flow is too slow or stuck, the figures would be meaningless",
                         name, bound, n - done.getCount(), n);
@@ -484,20 +494,43 @@ class InventoryBenchmark {
             return run;
         }
 
-        /** "200", "404 INVENTORY_NOT_FOUND", "503 ERP_UNAVAILABLE", "200 STALE", "CLIENT_…". */
-        static String outcome(Lookup lookup, HttpResponse<String> response, Throwable failure) {
-            if (failure != null) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                return cause instanceof HttpTimeoutException ? "CLIENT_TIMEOUT" : "CLIENT_" + cause.getClass().getSimpleName();
+        /** Sends the next lookup, if any; its answer sends the one after (all on the client's event loop). */
+        void send(io.vertx.core.http.HttpClient client, List<Lookup> lookups, Run run, AtomicInteger next,
+                  CountDownLatch done, long deadline) {
+            int i = next.getAndIncrement();
+            if (i >= lookups.size() || System.nanoTime() >= deadline) {
+                return;
             }
-            String body = response.body() == null ? "" : response.body();
-            if (response.statusCode() == 200) {
-                return body.contains("\"stale\":true") ? "200 STALE" : "200";
+            Lookup lookup = lookups.get(i);
+            long sent = System.nanoTime();
+            client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(LOOPBACK).setPort(port)
+                            .setURI("/api/inventory/" + lookup.isbn()).setIdleTimeout(REQUEST_TIMEOUT.toMillis()))
+                    .compose(request -> request.send().compose(response -> response.body()
+                            .map(body -> outcome(response.statusCode(), body.toString(StandardCharsets.UTF_8), null))))
+                    .onComplete(answer -> {
+                        long now = System.nanoTime();
+                        run.latencyNanos[i] = now - sent;
+                        run.doneNanos[i] = now;
+                        run.outcome[i] = answer.succeeded() ? answer.result() : outcome(0, null, answer.cause());
+                        done.countDown();
+                        send(client, lookups, run, next, done, deadline);
+                    });
+        }
+
+        /** "200", "404 INVENTORY_NOT_FOUND", "503 ERP_UNAVAILABLE", "200 STALE", "CLIENT_…". */
+        static String outcome(int status, String body, Throwable failure) {
+            if (failure != null) {
+                return failure.getClass().getSimpleName().contains("Timeout") ? "CLIENT_TIMEOUT"
+                        : "CLIENT_" + failure.getClass().getSimpleName();
+            }
+            String text = body == null ? "" : body;
+            if (status == 200) {
+                return text.contains("\"stale\":true") ? "200 STALE" : "200";
             }
             try {
-                return response.statusCode() + " " + JSON.readTree(body).path("code").asText("?");
+                return status + " " + JSON.readTree(text).path("code").asText("?");
             } catch (Exception e) {
-                return response.statusCode() + " (no JSON body)";
+                return status + " (no JSON body)";
             }
         }
 
@@ -627,6 +660,86 @@ class InventoryBenchmark {
         }
     }
 
+    /** Marks a measured phase in a flight recording ({@code -XX:StartFlightRecording}), to profile just that span. */
+    @jdk.jfr.Name("mangaassist.InventoryBenchmarkPhase")
+    @jdk.jfr.Label("Inventory benchmark phase")
+    static final class PhaseEvent extends jdk.jfr.Event {
+        @jdk.jfr.Label("Phase")
+        String phase;
+        @jdk.jfr.Label("Lookups")
+        int lookups;
+    }
+
+    /**
+     * CPU used during a phase: by this JVM (client, application and in-process backends), by its child processes
+     * (redis-server), and by thread group (threads alive at the phase's end; digits in names folded). Valid under
+     * contention, unlike timings: it says where the machine's cores went.
+     */
+    static final class CpuMeter {
+
+        static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+        final long wallStart = System.nanoTime();
+        final long processStart = OS.getProcessCpuTime();
+        final long childrenStart = childrenCpuNanos();
+        final Map<Long, Long> threadStart = threadCpu();
+
+        static CpuMeter start() {
+            return new CpuMeter();
+        }
+
+        ObjectNode stop(int lookups) {
+            double wall = (System.nanoTime() - wallStart) / 1e9;
+            double process = (OS.getProcessCpuTime() - processStart) / 1e9;
+            double children = (childrenCpuNanos() - childrenStart) / 1e9;
+            Map<Long, Long> end = threadCpu();
+            Map<String, Double> groups = new HashMap<>();
+            long[] ids = end.keySet().stream().mapToLong(Long::longValue).toArray();
+            java.lang.management.ThreadInfo[] infos = THREADS.getThreadInfo(ids);
+            double threads = 0;
+            for (int k = 0; k < ids.length; k++) {
+                if (infos[k] == null) {
+                    continue;
+                }
+                double used = (end.get(ids[k]) - threadStart.getOrDefault(ids[k], 0L)) / 1e9;
+                threads += used;
+                groups.merge(infos[k].getThreadName().replaceAll("\\d+", "N"), used, Double::sum);
+            }
+            ObjectNode node = JSON.createObjectNode();
+            node.put("what", "CPU seconds used during the phase; 'other' = GC, JIT and threads that ended during it");
+            node.put("availableCoreSeconds", round(wall * Runtime.getRuntime().availableProcessors()));
+            node.put("jvmCpuSeconds", round(process));
+            node.put("childProcessCpuSeconds", round(children));
+            node.put("cpuMsPerLookup", round((process + children) * 1000 / lookups));
+            double client = groups.getOrDefault(CLIENT_THREAD, 0.0);
+            node.put("clientCpuMsPerLookup", round(client * 1000 / lookups));
+            node.put("restCpuMsPerLookup", round((process + children - client) * 1000 / lookups));
+            ObjectNode top = node.putObject("threadGroupsCpuSeconds");
+            groups.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(15)
+                    .forEach(g -> top.put(g.getKey(), round(g.getValue())));
+            top.put("other", round(Math.max(0, process - threads)));
+            return node;
+        }
+
+        static Map<Long, Long> threadCpu() {
+            Map<Long, Long> cpu = new HashMap<>();
+            for (long id : THREADS.getAllThreadIds()) {
+                long nanos = THREADS.getThreadCpuTime(id);
+                if (nanos >= 0) {
+                    cpu.put(id, nanos);
+                }
+            }
+            return cpu;
+        }
+
+        static long childrenCpuNanos() {
+            return ProcessHandle.current().descendants().mapToLong(ph -> ph.info().totalCpuDuration()
+                    .map(Duration::toNanos).orElse(0L)).sum();
+        }
+    }
+
     /** The samples of one phase, one slot per lookup. */
     static final class Run {
         final long[] latencyNanos;
@@ -676,15 +789,13 @@ class InventoryBenchmark {
                 load.path("erpRateLimitPerS").asInt(), load.path("phaseBound").asText()));
         r.path("contexts").fields().forEachRemaining(c -> {
             JsonNode s = c.getValue();
-            b.append(String.format(Locale.ROOT, "context %-9s coalescing %s (batch %d, window %d ms), throttle %d calls per %d ms, "
-                            + "%d ERP calls in parallel, ERP timeout %d ms, %d retries, Tomcat threads %s, task executor %s threads "
-                    + "-> throttle ceiling %.1f calls/s = %.0f lookups/s%n",
+            b.append(String.format(Locale.ROOT, "context %-9s coalescing %s (batch %d, window %d ms), rate limit %d calls "
+                            + "in any second at the ERP (permit until 1 s after each call), "
+                            + "%d ERP calls in parallel, ERP timeout %d ms, %d retries, Tomcat threads %s, task executor %s threads%n",
                     c.getKey(), s.path("coalescingEnabled").asBoolean() ? "on" : "OFF", s.path("batchSize").asInt(),
-                    s.path("windowMs").asLong(), s.path("erpRateLimitPerS").asInt(), 1000 + s.path("erpRateMarginMs").asLong(),
+                    s.path("windowMs").asLong(), s.path("erpRateLimitPerS").asInt(),
                     s.path("erpMaxConcurrentCalls").asInt(), s.path("erpTimeoutMs").asLong(), s.path("erpRetries").asInt(),
-                    s.path("tomcatThreadsMax").asText(), s.path("taskExecutorCoreSize").asText(),
-                    s.path("throttleCeilingCallsPerS").asDouble(),
-                    s.path("throttleCeilingLookupsPerS").asDouble()));
+                    s.path("tomcatThreadsMax").asText(), s.path("taskExecutorCoreSize").asText()));
         });
         r.path("warmups").fields().forEachRemaining(w -> b.append(String.format(Locale.ROOT,
                 "%s: %d lookups in %.1f s, not measured; outcomes %s%n", w.getKey(), w.getValue().path("lookups").asInt(),
@@ -717,6 +828,19 @@ class InventoryBenchmark {
                         e.path("hotIsbns").asInt(), e.path("hotIsbnsAskedOfErp").asLong(), e.path("hotIsbns").asInt()));
             }
             b.append("  lookups completed per second: ").append(p.path("lookupsCompletedPerSecond")).append('\n');
+            if (e.has("meanCallMs")) {
+                b.append(String.format(Locale.ROOT, "  ERP calls took %.0f ms on average: rate-limit / (1 s + call) = %.1f calls/s "
+                                + "= %.0f lookups/s at most%n", e.path("meanCallMs").asDouble(),
+                        e.path("permitCeilingCallsPerS").asDouble(), e.path("permitCeilingLookupsPerS").asDouble()));
+            }
+            JsonNode cpu = p.path("cpu");
+            if (!cpu.isMissingNode()) {
+                b.append(String.format(Locale.ROOT, "  cpu: %.2f ms per lookup (client %.2f, application + backends %.2f); "
+                                + "%.1f of %.1f core-seconds; by thread group %s%n", cpu.path("cpuMsPerLookup").asDouble(),
+                        cpu.path("clientCpuMsPerLookup").asDouble(), cpu.path("restCpuMsPerLookup").asDouble(),
+                        cpu.path("jvmCpuSeconds").asDouble() + cpu.path("childProcessCpuSeconds").asDouble(),
+                        cpu.path("availableCoreSeconds").asDouble(), cpu.path("threadGroupsCpuSeconds")));
+            }
             if (p.path("unexpected").path("count").asLong() > 0) {
                 b.append("  UNEXPECTED answers (INVALID RUN): ").append(p.path("unexpected").path("byOutcome")).append('\n');
             }

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.erp.ErpCatalog;
 import mangaassist.devstack.erp.ErpSimulator;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -45,6 +47,8 @@ class InventoryFlowTest {
     CircuitBreaker erpCircuitBreaker;
     @Autowired
     StringRedisTemplate redis;
+    @Autowired
+    MeterRegistry meters;
 
     ErpSimulator erp;
     ErpCatalog catalog;
@@ -61,6 +65,7 @@ class InventoryFlowTest {
 
     @AfterEach
     void calmErp() {
+        erp.holdArrivals(Duration.ZERO);
         erp.faults().reset();
         erp.setLatency(LatencyModel.none());
         erpCircuitBreaker.reset();
@@ -123,6 +128,25 @@ class InventoryFlowTest {
     }
 
     @Test
+    void aRedisTimeoutOnTheCacheReadIsAMissAndTheErpAnswers() {
+        String isbn = catalog.isbnOf("ワンピース", 46).orElseThrow();
+        double readErrors = cacheErrors("read");
+        // every Redis client waits longer than the command timeout (2 s): the cache read times out
+        pauseRedis(Duration.ofSeconds(4));
+        try {
+            ResponseEntity<JsonNode> response = get(isbn);
+            assertThat(response.getStatusCode().value()).as(String.valueOf(response.getBody())).isEqualTo(200);
+            assertThat(response.getBody().path("isbn").asText()).isEqualTo(isbn);
+            assertThat(response.getBody().has("stale")).isFalse();
+        } finally {
+            awaitRedis();
+        }
+        assertThat(erp.stats().totalCalls()).as("the miss went to the ERP").isEqualTo(1);
+        // the lookup's read, and the batch's re-read too if Redis was still paused then: both count as misses
+        assertThat(cacheErrors("read")).isGreaterThanOrEqualTo(readErrors + 1);
+    }
+
+    @Test
     void identicalLookupsInFlightShareOneCallAndDistinctOnesShareBatchCalls() throws Exception {
         erp.setLatency(LatencyModel.logNormal(Duration.ofMillis(200), Duration.ofMillis(250)));
         String isbn = catalog.isbnOf("進撃の巨人", 3).orElseThrow();
@@ -161,6 +185,28 @@ class InventoryFlowTest {
                     .allSatisfy(e -> assertThat(e.path("code").asText()).as(e.toString()).isEqualTo("INVENTORY_NOT_FOUND"));
         });
         assertThat(erp.stats().totalCalls()).isGreaterThanOrEqualTo(60);
+        assertThat(erp.stats().maxCallsInAnySecond()).isLessThanOrEqualTo(50);
+        assertThat(erp.stats().rateLimitedCalls()).isZero();
+    }
+
+    @Test
+    void theErpCountsNoMoreThanFiftyCallsInAnySecondEvenWhenCallsReachItLate() {
+        // the ERP takes nothing in for 400 ms, then everything at once: calls sent over that time are counted together,
+        // in the same second as the calls that follow them (CPU starvation or a network hiccup does that too, less neatly)
+        erp.holdArrivals(Duration.ofMillis(400));
+        List<ResponseEntity<JsonNode>> answers = concurrently(8, i -> {
+            List<String> isbns = new ArrayList<>();
+            for (int n = 0; n < 200; n++) {
+                isbns.add(randomIsbn());
+            }
+            return http.postForEntity("/api/inventory/batch", json(isbns), JsonNode.class);
+        });
+        assertThat(answers).allSatisfy(r -> {
+            assertThat(r.getStatusCode().value()).isEqualTo(200);
+            assertThat(r.getBody().path("errors")).hasSize(200)
+                    .allSatisfy(e -> assertThat(e.path("code").asText()).as(e.toString()).isEqualTo("INVENTORY_NOT_FOUND"));
+        });
+        assertThat(erp.stats().totalCalls()).isGreaterThanOrEqualTo(80);
         assertThat(erp.stats().maxCallsInAnySecond()).isLessThanOrEqualTo(50);
         assertThat(erp.stats().rateLimitedCalls()).isZero();
     }
@@ -256,6 +302,21 @@ class InventoryFlowTest {
         await().atMost(WAIT).until(() -> erpCircuitBreaker.getState() == CircuitBreaker.State.HALF_OPEN);
         assertThat(get(catalog.isbnOf("ワンピース", 45).orElseThrow()).getStatusCode().value()).isEqualTo(200);
         assertThat(erpCircuitBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    private double cacheErrors(String operation) {
+        return meters.get("mangaassist.inventory.cache.errors").tag("operation", operation).counter().count();
+    }
+
+    /** CLIENT PAUSE: Redis holds every client's commands (ours included) for the duration. */
+    private void pauseRedis(Duration duration) {
+        redis.execute((RedisCallback<Object>) c -> c.execute("CLIENT", "PAUSE".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                Long.toString(duration.toMillis()).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    /** Redis answers again (the pause is over), so the next test starts on a working cache. */
+    private void awaitRedis() {
+        await().atMost(WAIT).ignoreExceptions().until(() -> "PONG".equals(redis.execute((RedisCallback<String>) c -> c.ping())));
     }
 
     /** A GET by the JDK client: TestRestTemplate's client would retry a 503 by itself and blur what happened. */

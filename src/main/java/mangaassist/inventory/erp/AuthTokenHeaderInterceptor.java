@@ -1,12 +1,11 @@
 package mangaassist.inventory.erp;
 
 import javax.xml.namespace.QName;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 
 import org.apache.cxf.binding.soap.SoapMessage;
 import org.apache.cxf.binding.soap.interceptor.AbstractSoapInterceptor;
 import org.apache.cxf.headers.Header;
+import org.apache.cxf.helpers.DOMUtils;
 import org.apache.cxf.phase.Phase;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -33,16 +32,14 @@ public class AuthTokenHeaderInterceptor extends AbstractSoapInterceptor {
         message.getHeaders().add(new Header(AUTH_TOKEN, element()));
     }
 
+    /**
+     * A new element per message (a DOM is not safe to share between threads, even for reading), in a document from
+     * CXF's cached builder: DocumentBuilderFactory.newInstance() searches the classpath for a provider on every call.
+     */
     private Element element() {
-        try {
-            DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
-            dbf.setNamespaceAware(true);
-            Document doc = dbf.newDocumentBuilder().newDocument();
-            Element e = doc.createElementNS(AUTH_TOKEN.getNamespaceURI(), "inv:AuthToken");
-            e.setTextContent(token);
-            return e;
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException(e);
-        }
+        Document doc = DOMUtils.createDocument();
+        Element e = doc.createElementNS(AUTH_TOKEN.getNamespaceURI(), "inv:AuthToken");
+        e.setTextContent(token);
+        return e;
     }
 }

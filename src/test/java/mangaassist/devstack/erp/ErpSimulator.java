@@ -90,6 +90,7 @@ public final class ErpSimulator implements AutoCloseable {
     private final ErpSoapCodec codec = new ErpSoapCodec();
     private final Vertx vertx;
     private volatile LatencyModel latency;
+    private volatile long holdArrivalsUntil = System.nanoTime();
     private HttpServer server;
     private String host;
 
@@ -130,14 +131,25 @@ public final class ErpSimulator implements AutoCloseable {
                     // the ERP counts a request when it arrives, before its body is read and parsed: under
                     // load a request waits for the event loop, and stamping it late would crowd the next second
                     .requestHandler(request -> {
-                        request.headers().set(ARRIVED_AT, Long.toString(System.nanoTime()));
-                        router.handle(request);
+                        long held = holdArrivalsUntil - System.nanoTime();
+                        if (held > 0 && SOAP_PATH.equals(request.path())) {
+                            request.pause();
+                            vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(held) + 1, id -> takeIn(request, router));
+                        } else {
+                            takeIn(request, router);
+                        }
                     }).listen().toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             this.host = host;
         } catch (Exception e) {
             throw new IllegalStateException("ERP simulator could not listen on " + host + ":" + port, e);
         }
+    }
+
+    private static void takeIn(io.vertx.core.http.HttpServerRequest request, Router router) {
+        request.headers().set(ARRIVED_AT, Long.toString(System.nanoTime()));
+        router.handle(request);
+        request.resume();
     }
 
     private static void requireLoopback(String host) {
@@ -184,6 +196,15 @@ public final class ErpSimulator implements AutoCloseable {
 
     public void setRateLimit(int perSecond) {
         limiter.setLimit(perSecond);
+    }
+
+    /**
+     * SOAP requests arriving within the next {@code duration} are taken in (counted, rate limited, answered) only when
+     * it has passed, all at once: an ERP front end that stalls, or a network that holds packets, delivers calls sent
+     * over a while together, into the same second.
+     */
+    public void holdArrivals(Duration duration) {
+        holdArrivalsUntil = System.nanoTime() + duration.toNanos();
     }
 
     public void stop() {

@@ -17,7 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
@@ -63,6 +65,9 @@ final class ErpSoapCodec {
     record Request(String operation, String authToken, List<String> isbns, Object body) {
     }
 
+    /** Built once: DocumentBuilderFactory.newInstance() searches the classpath on every call. */
+    private static final DocumentBuilderFactory DOCUMENTS = secureFactory();
+
     private final JAXBContext jaxb;
     private final Schema schema;
 
@@ -77,20 +82,31 @@ final class ErpSoapCodec {
 
     private static Schema loadSchemaFromWsdl() throws Exception {
         try (InputStream in = ErpSoapCodec.class.getResourceAsStream("/wsdl/legacy-inventory.wsdl")) {
-            Document wsdl = secureFactory().newDocumentBuilder().parse(in);
+            Document wsdl = newDocumentBuilder().parse(in);
             Element schemaEl = (Element) wsdl.getElementsByTagNameNS(XMLConstants.W3C_XML_SCHEMA_NS_URI, "schema").item(0);
             return SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI).newSchema(new DOMSource(schemaEl));
         }
     }
 
-    private static DocumentBuilderFactory secureFactory() throws Exception {
-        DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
-        dbf.setNamespaceAware(true);
-        dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        dbf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        dbf.setXIncludeAware(false);
-        dbf.setExpandEntityReferences(false);
-        return dbf;
+    private static DocumentBuilderFactory secureFactory() {
+        try {
+            DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
+            dbf.setNamespaceAware(true);
+            dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            dbf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            dbf.setXIncludeAware(false);
+            dbf.setExpandEntityReferences(false);
+            return dbf;
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A factory is not guaranteed thread-safe; a builder is cheap once the factory exists. */
+    private static DocumentBuilder newDocumentBuilder() throws ParserConfigurationException {
+        synchronized (DOCUMENTS) {
+            return DOCUMENTS.newDocumentBuilder();
+        }
     }
 
     Request parse(byte[] bytes, String contentType) throws SoapFaultException {
@@ -110,7 +126,7 @@ final class ErpSoapCodec {
         }
         Document doc;
         try {
-            doc = secureFactory().newDocumentBuilder().parse(new InputSource(new StringReader(text)));
+            doc = newDocumentBuilder().parse(new InputSource(new StringReader(text)));
         } catch (Exception e) {
             throw new SoapFaultException(true, "Malformed request: " + e.getMessage());
         }
