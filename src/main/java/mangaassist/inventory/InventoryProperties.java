@@ -22,7 +22,7 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
     /**
      * @param enabled   false: one GetStockLevel call per lookup (the seed's way, the benchmark's baseline)
      * @param batchSize most ISBNs per GetBatchStockLevels call (the ERP's limit is 20)
-     * @param window    how long a batch waits for more ISBNs before it goes
+     * @param window    how long a batch waits for another ISBN before it goes (longer while no ERP permit is free)
      */
     public record Coalescing(boolean enabled, int batchSize, Duration window) {
     }
