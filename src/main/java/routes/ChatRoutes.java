@@ -130,6 +130,7 @@ public class ChatRoutes extends RouteBuilder {
                         .otherwise()
                             .setBody(method("chatModelCalls", "invokeRequest"))
                             .to(BEDROCK)
+                            .bean("chatModelCalls", "callEnded")
                     .endDoTry()
                 .doCatch(Exception.class)
                     .bean("chatModelCalls", "failed")

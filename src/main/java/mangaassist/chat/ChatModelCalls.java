@@ -44,6 +44,14 @@ import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
 @Component("chatModelCalls")
 public class ChatModelCalls {
 
+    /**
+     * Exchange property: nanoseconds this answer spent waiting for the model, every call added up
+     * (a fallback included), each from handing the request to the SDK to its last streamed byte.
+     */
+    public static final String MODEL_NANOS = "chatModelNanos";
+    /** Exchange property: when the model call in progress was handed to the SDK (System.nanoTime()). */
+    static final String CALL_SENT = "chatModelCallSent";
+
     private static final Logger LOG = LoggerFactory.getLogger(ChatModelCalls.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/json";
@@ -63,14 +71,34 @@ public class ChatModelCalls {
                 chat.websocket().partialWriters(), chat.websocket().partialWriters());
     }
 
-    /** The InvokeModel request for the aws-bedrock endpoint (pojoRequest), limited to the time left. */
+    /**
+     * The InvokeModel request for the aws-bedrock endpoint (pojoRequest), limited to the time left; the
+     * endpoint sends it next, so the model's time starts here and ends at {@link #callEnded}.
+     */
     public InvokeModelRequest invokeRequest(@ExchangeProperty(ChatSteps.MODEL_BODY) ObjectNode body,
                                             @ExchangeProperty(ChatSteps.MODEL) String model,
-                                            @ExchangeProperty(ChatSteps.START) long start) {
+                                            @ExchangeProperty(ChatSteps.START) long start, Exchange exchange) {
         Duration left = timeLeftOrTimeout(start);
-        return InvokeModelRequest.builder().modelId(model).contentType(CONTENT_TYPE).accept(CONTENT_TYPE)
-                .body(SdkBytes.fromUtf8String(body.toString()))
+        InvokeModelRequest request = InvokeModelRequest.builder().modelId(model).contentType(CONTENT_TYPE)
+                .accept(CONTENT_TYPE).body(SdkBytes.fromUtf8String(body.toString()))
                 .overrideConfiguration(o -> o.apiCallTimeout(left)).build();
+        callSent(exchange);
+        return request;
+    }
+
+    /** Marks the model call as handed to the SDK. */
+    static void callSent(Exchange exchange) {
+        exchange.setProperty(CALL_SENT, System.nanoTime());
+    }
+
+    /** Ends the call marked by {@link #callSent}, whether it answered or failed: its time goes to {@link #MODEL_NANOS}. */
+    public void callEnded(Exchange exchange) {
+        Long sent = exchange.getProperty(CALL_SENT, Long.class);
+        if (sent != null) {
+            exchange.removeProperty(CALL_SENT);
+            long before = exchange.getProperty(MODEL_NANOS, 0L, Long.class);
+            exchange.setProperty(MODEL_NANOS, before + System.nanoTime() - sent);
+        }
     }
 
     /**
@@ -101,9 +129,15 @@ public class ChatModelCalls {
                 }).build())
                 .build();
         try {
-            // the SDK enforces the budget (apiCallTimeout); the extra second only guards against a hang
-            asyncClient.invokeModelWithResponseStream(streamRequest, handler)
-                    .get(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            callSent(exchange);
+            try {
+                // the SDK enforces the budget (apiCallTimeout); the extra second only guards against a hang
+                asyncClient.invokeModelWithResponseStream(streamRequest, handler)
+                        .get(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } finally {
+                // the stream is over (last byte, failure or timeout): what follows is the integration's time
+                callEnded(exchange);
+            }
             if (partialWriter != null) {
                 // the final reply must not overtake a partial
                 partialWriter.finish().get(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -178,6 +212,7 @@ public class ChatModelCalls {
 
     /** Maps the failure of a model call to the chat's error codes (and rethrows it as such). */
     public void failed(Exchange exchange) {
+        callEnded(exchange);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         throw classify(cause);
     }

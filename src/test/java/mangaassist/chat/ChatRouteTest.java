@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.support.RouteTestSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
@@ -16,6 +18,7 @@ import org.apache.camel.component.aws2.ddb.Ddb2Constants;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.component.redis.RedisConstants;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -34,6 +37,8 @@ class ChatRouteTest extends RouteTestSupport {
 
     @MockitoBean
     ChatRateLimiter rateLimiter;
+    @Autowired
+    MeterRegistry meters;
 
     @Override
     protected void advise(CamelContext context) throws Exception {
@@ -98,6 +103,40 @@ class ChatRouteTest extends RouteTestSupport {
     }
 
     @Test
+    void theOverheadMetricLeavesOutEveryModelCallTheFallbackIncluded() throws Exception {
+        // each mock's own span lies inside a model call: the answer's time less its overhead covers both
+        long[] spans = new long[2];
+        MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
+        bedrock.whenExchangeReceived(1, e -> {
+            long begin = System.nanoTime();
+            Thread.sleep(20);
+            spans[0] = System.nanoTime() - begin;
+            throw ThrottlingException.builder().message("slow down")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").build()).build();
+        });
+        bedrock.whenExchangeReceived(2, e -> {
+            long begin = System.nanoTime();
+            Thread.sleep(20);
+            e.getMessage().setBody(claude("Here is a recommendation."));
+            spans[1] = System.nanoTime() - begin;
+        });
+        double latencyBefore = totalNanos(ChatMetrics.LATENCY);
+        double overheadBefore = totalNanos(ChatMetrics.OVERHEAD);
+
+        JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest",
+                message("s-4", "Please recommend a long-running seinen series with a memorable ending", "quality"),
+                String.class));
+
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        double latency = totalNanos(ChatMetrics.LATENCY) - latencyBefore;
+        double overhead = totalNanos(ChatMetrics.OVERHEAD) - overheadBefore;
+        assertThat(overhead).isPositive();
+        assertThat(latency - overhead).isGreaterThanOrEqualTo(spans[0] + spans[1]);
+        assertThat(reply.path("metadata").path("latencyMs").asLong())
+                .isEqualTo(TimeUnit.NANOSECONDS.toMillis((long) latency));
+    }
+
+    @Test
     void aCachedAnswerNeverReachesBedrockAndAnUnexpectedFailureIsAnInternalErrorBody() throws Exception {
         camelContext.getEndpoint("mock:redis-get", MockEndpoint.class).whenAnyExchangeReceived(e -> e.getMessage().setBody(
                 "{\"language\":\"en\",\"reply\":{\"text\":\"cached text\",\"inputTokens\":1,\"outputTokens\":2,"
@@ -118,6 +157,12 @@ class ChatRouteTest extends RouteTestSupport {
         JsonNode error = JSON.readTree(body);
         assertThat(error.path("code").asText()).isEqualTo("INTERNAL");
         assertThat(body).doesNotContain("redis exploded").doesNotContain("secret-host");
+    }
+
+    /** Time of the fresh answers so far, every model. */
+    private double totalNanos(String timer) {
+        return meters.find(timer).tag("cached", "false").timers().stream()
+                .mapToDouble(t -> t.totalTime(TimeUnit.NANOSECONDS)).sum();
     }
 
     private static ObjectNode claude(String text) {
