@@ -99,8 +99,14 @@ public class ChatRoutes extends RouteBuilder {
                 .setBody(constant(null))
                 .setHeader(RedisConstants.COMMAND, constant("GET"))
                 .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
-                .to(REDIS)
-                .setProperty(CACHED, body());
+                .doTry()
+                    .to(REDIS)
+                    .setProperty(CACHED, body())
+                // the cache only saves a model call: when Redis fails the answer is fresh, not an error
+                .doCatch(Exception.class)
+                    .log(LoggingLevel.WARN, "Chat cache not read, answering as a miss: ${exception}")
+                    .bean("chatMetrics", "cacheLookupFailed")
+                .end();
 
         from("direct:chat-history").routeId("chat-history").errorHandler(noErrorHandler())
                 .setHeader(Ddb2Constants.KEY_CONDITIONS,

@@ -13,12 +13,17 @@ import org.springframework.stereotype.Component;
  * {@code mangaassist.chat.latency}, the server's time for the answer, and {@code mangaassist.chat.overhead},
  * that time less the model calls (seed 000: the sync path keeps ~500 ms of its 3 s for everything but
  * Bedrock; this is what the integration spends of it). A cached answer's overhead is its latency.
+ * Also {@code mangaassist.chat.redis.failures{step}}: Redis failures answered through, not failed.
  */
 @Component
 public class ChatMetrics {
 
     public static final String LATENCY = "mangaassist.chat.latency";
     public static final String OVERHEAD = "mangaassist.chat.overhead";
+    /** Redis failures the chat answered through (fail open, a cache miss), tagged with the step. */
+    public static final String REDIS_FAILURES = "mangaassist.chat.redis.failures";
+    public static final String STEP_RATE_LIMIT = "rate-limit";
+    public static final String STEP_CACHE_LOOKUP = "cache-lookup";
 
     private final MeterRegistry registry;
     // looked up once per tag set: a builder per answer costs an Id, tags and a map lookup each time
@@ -39,6 +44,15 @@ public class ChatMetrics {
                 timer(OVERHEAD, "Server time of a chat answer less its model calls", modelTag, cached)));
         t.latency.record(latencyNanos, TimeUnit.NANOSECONDS);
         t.overhead.record(Math.max(0, latencyNanos - modelNanos), TimeUnit.NANOSECONDS);
+    }
+
+    public void redisFailed(String step) {
+        registry.counter(REDIS_FAILURES, "flow", "chat", "step", step).increment();
+    }
+
+    /** The cache could not be read: the answer goes on as a miss. */
+    public void cacheLookupFailed() {
+        redisFailed(STEP_CACHE_LOOKUP);
     }
 
     private Timer timer(String name, String description, String model, boolean cached) {

@@ -19,8 +19,10 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.component.redis.RedisConstants;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
+import io.lettuce.core.RedisCommandTimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
@@ -137,7 +139,7 @@ class ChatRouteTest extends RouteTestSupport {
     }
 
     @Test
-    void aCachedAnswerNeverReachesBedrockAndAnUnexpectedFailureIsAnInternalErrorBody() throws Exception {
+    void aCachedAnswerNeverReachesBedrock() throws Exception {
         camelContext.getEndpoint("mock:redis-get", MockEndpoint.class).whenAnyExchangeReceived(e -> e.getMessage().setBody(
                 "{\"language\":\"en\",\"reply\":{\"text\":\"cached text\",\"inputTokens\":1,\"outputTokens\":2,"
                         + "\"model\":\"" + HAIKU + "\",\"stopReason\":\"end_turn\"}}"));
@@ -147,16 +149,44 @@ class ChatRouteTest extends RouteTestSupport {
         assertThat(cached.path("metadata").path("cached").asBoolean()).isTrue();
         assertThat(cached.path("data").path("message").asText()).isEqualTo("cached text");
         bedrock.assertIsSatisfied();
+    }
 
+    @Test
+    void aCacheThatCannotBeReadIsAMissAndTheAnswerGoesOn() throws Exception {
         camelContext.getEndpoint("mock:redis-get", MockEndpoint.class).whenAnyExchangeReceived(e -> {
-            throw new IllegalStateException("redis exploded: secret-host:6379");
+            throw new QueryTimeoutException("Redis command timed out", new RedisCommandTimeoutException("2 second(s)"));
+        });
+        MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
+        bedrock.expectedMessageCount(1);
+        bedrock.whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("A fresh answer.")));
+        double failuresBefore = cacheLookupFailures();
+
+        JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest", message("s-5", "hello again", "fast"), String.class));
+
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        assertThat(reply.path("metadata").path("cached").asBoolean()).isFalse();
+        assertThat(reply.path("data").path("message").asText()).isEqualTo("A fresh answer.");
+        bedrock.assertIsSatisfied();
+        assertThat(cacheLookupFailures() - failuresBefore).isEqualTo(1);
+    }
+
+    @Test
+    void anUnexpectedFailureIsAnInternalErrorBodyThatTellsNothing() throws Exception {
+        camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class).whenAnyExchangeReceived(e -> {
+            throw new IllegalStateException("dynamodb exploded: secret-host:8000");
         });
         NotifyBuilder failed = new NotifyBuilder(camelContext).fromRoute("chat-rest").whenDone(1).create();
         String body = template.requestBody("direct:chat-rest", message("s-3", "hello again", "fast"), String.class);
         assertThat(failed.matches(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         JsonNode error = JSON.readTree(body);
         assertThat(error.path("code").asText()).isEqualTo("INTERNAL");
-        assertThat(body).doesNotContain("redis exploded").doesNotContain("secret-host");
+        assertThat(body).doesNotContain("dynamodb exploded").doesNotContain("secret-host");
+    }
+
+    private double cacheLookupFailures() {
+        io.micrometer.core.instrument.Counter counter = meters.find(ChatMetrics.REDIS_FAILURES)
+                .tag("step", ChatMetrics.STEP_CACHE_LOOKUP).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /** Time of the fresh answers so far, every model. */
