@@ -1,9 +1,11 @@
 package mangaassist.chat;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
@@ -61,12 +64,16 @@ public class ChatModelCalls {
     private final BedrockRuntimeAsyncClient asyncClient;
     private final ProducerTemplate producer;
     private final ExecutorService partials;
+    private final CamelContext camel;
+    // the reply endpoint by URI, resolved once: a send by URI normalises it and resolves its placeholders
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
     public ChatModelCalls(ChatProperties chat, BedrockRuntimeAsyncClient asyncClient, ProducerTemplate producer,
                           CamelContext camel) {
         this.chat = chat;
         this.asyncClient = asyncClient;
         this.producer = producer;
+        this.camel = camel;
         this.partials = camel.getExecutorServiceManager().newThreadPool(this, "chat-partials",
                 chat.websocket().partialWriters(), chat.websocket().partialWriters());
     }
@@ -164,7 +171,7 @@ public class ChatModelCalls {
      * stream). Once abandoned, nothing more is written, so no partial follows the error frame.
      */
     final class PartialWriter {
-        private final String replyTo;
+        private final Endpoint replyTo;
         private final Object connection;
         private final ChatRequest request;
         private final long intervalNanos = chat.websocket().partialInterval().toNanos();
@@ -174,7 +181,7 @@ public class ChatModelCalls {
         private volatile boolean open = true;
 
         PartialWriter(String replyTo, Object connection, ChatRequest request) {
-            this.replyTo = replyTo;
+            this.replyTo = endpoints.computeIfAbsent(replyTo, camel::getEndpoint);
             this.connection = connection;
             this.request = request;
         }
@@ -182,31 +189,48 @@ public class ChatModelCalls {
         synchronized void offer(String delta) {
             pending.append(delta);
             if (System.nanoTime() - lastFlush >= intervalNanos) {
-                flush();
+                writes = writes.thenRunAsync(flush(), partials);
             }
         }
 
-        synchronized CompletableFuture<Void> finish() {
-            flush();
-            return writes;
+        /**
+         * Writes what is left; done when every partial is written. The caller waits for that anyway, so
+         * when no write is in flight the last one runs on the caller's thread, not via the pool.
+         */
+        CompletableFuture<Void> finish() {
+            Runnable last;
+            synchronized (this) {
+                last = flush();
+                if (!writes.isDone() || writes.isCompletedExceptionally()) {
+                    writes = writes.thenRunAsync(last, partials);
+                    return writes;
+                }
+            }
+            try {
+                last.run();
+                return writes;
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
 
         void abandon() {
             open = false;
         }
 
-        private void flush() {
+        /** Takes the pending text; the write of its frame (nothing when no text is pending). */
+        private Runnable flush() {
             lastFlush = System.nanoTime();
             if (pending.isEmpty()) {
-                return;
+                return () -> { };
             }
             String frame = ChatReplies.partial(request.requestId(), request.sessionId(), pending.toString()).toString();
             pending.setLength(0);
-            writes = writes.thenRunAsync(() -> {
+            return () -> {
                 if (open) {
                     producer.sendBodyAndHeader(replyTo, frame, VertxWebsocketConstants.CONNECTION_KEY, connection);
                 }
-            }, partials);
+            };
         }
     }
 
