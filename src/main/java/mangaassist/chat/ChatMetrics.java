@@ -50,11 +50,6 @@ public class ChatMetrics {
         registry.counter(REDIS_FAILURES, "flow", "chat", "step", step).increment();
     }
 
-    /** The cache could not be read: the answer goes on as a miss. */
-    public void cacheLookupFailed() {
-        redisFailed(STEP_CACHE_LOOKUP);
-    }
-
     private Timer timer(String name, String description, String model, boolean cached) {
         return Timer.builder(name).description(description)
                 .tag("flow", "chat").tag("model", model).tag("cached", String.valueOf(cached))

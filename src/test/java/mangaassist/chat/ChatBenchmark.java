@@ -117,8 +117,8 @@ class ChatBenchmark {
     private static final Duration CACHE_WRITE_TIMEOUT = Duration.ofSeconds(5);
     /** WebSocket connections per JDK HttpClient (one selector thread each). */
     private static final int CONNECTIONS_PER_HTTP_CLIENT = 50;
-    private static final List<String> ROUTES = List.of("chat-websocket", "chat-handle", "chat-cache-lookup",
-            "chat-history", "chat-model", "chat-invoke", "chat-remember");
+    private static final List<String> ROUTES = List.of("chat-websocket", "chat-handle", "chat-history",
+            "chat-model", "chat-invoke", "chat-remember");
     private static final List<String> QUESTIONS = List.of(
             "Could you recommend a shonen manga for a beginner? (%d)",
             "おすすめの少年漫画を教えてください（%d）",

@@ -1,6 +1,8 @@
 package mangaassist.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.when;
 
 import java.util.List;
 import java.util.Map;
@@ -19,10 +21,8 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.component.redis.RedisConstants;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.dao.QueryTimeoutException;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
-import io.lettuce.core.RedisCommandTimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
@@ -38,14 +38,12 @@ class ChatRouteTest extends RouteTestSupport {
     private static final String SONNET = "anthropic.claude-3-sonnet-20240229-v1:0";
 
     @MockitoBean
-    ChatRateLimiter rateLimiter;
+    ChatAdmission admission;
     @Autowired
     MeterRegistry meters;
 
     @Override
     protected void advise(CamelContext context) throws Exception {
-        AdviceWith.adviceWith(context, "chat-cache-lookup",
-                a -> a.weaveByToUri("spring-redis:*").replace().to("mock:redis-get"));
         AdviceWith.adviceWith(context, "chat-history",
                 a -> a.weaveByToUri("aws2-ddb:*").replace().to("mock:sessions-query"));
         AdviceWith.adviceWith(context, "chat-invoke",
@@ -140,9 +138,9 @@ class ChatRouteTest extends RouteTestSupport {
 
     @Test
     void aCachedAnswerNeverReachesBedrock() throws Exception {
-        camelContext.getEndpoint("mock:redis-get", MockEndpoint.class).whenAnyExchangeReceived(e -> e.getMessage().setBody(
+        when(admission.admit(any(ChatRequest.class), any())).thenReturn(
                 "{\"language\":\"en\",\"reply\":{\"text\":\"cached text\",\"inputTokens\":1,\"outputTokens\":2,"
-                        + "\"model\":\"" + HAIKU + "\",\"stopReason\":\"end_turn\"}}"));
+                        + "\"model\":\"" + HAIKU + "\",\"stopReason\":\"end_turn\"}}");
         MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
         bedrock.expectedMessageCount(0);
         JsonNode cached = JSON.readTree(template.requestBody("direct:chat-rest", message("s-3", "hello there", "fast"), String.class));
@@ -152,22 +150,18 @@ class ChatRouteTest extends RouteTestSupport {
     }
 
     @Test
-    void aCacheThatCannotBeReadIsAMissAndTheAnswerGoesOn() throws Exception {
-        camelContext.getEndpoint("mock:redis-get", MockEndpoint.class).whenAnyExchangeReceived(e -> {
-            throw new QueryTimeoutException("Redis command timed out", new RedisCommandTimeoutException("2 second(s)"));
-        });
+    void aSessionOverItsLimitIsToldSoAndNothingElseHappens() throws Exception {
+        when(admission.admit(any(ChatRequest.class), any())).thenThrow(new ChatException(ChatErrorCode.RATE_LIMITED, "over"));
         MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
-        bedrock.expectedMessageCount(1);
-        bedrock.whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("A fresh answer.")));
-        double failuresBefore = cacheLookupFailures();
+        bedrock.expectedMessageCount(0);
+        MockEndpoint history = camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class);
+        history.expectedMessageCount(0);
 
         JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest", message("s-5", "hello again", "fast"), String.class));
 
-        assertThat(reply.path("status").asText()).isEqualTo("success");
-        assertThat(reply.path("metadata").path("cached").asBoolean()).isFalse();
-        assertThat(reply.path("data").path("message").asText()).isEqualTo("A fresh answer.");
+        assertThat(reply.path("code").asText()).isEqualTo("RATE_LIMITED");
         bedrock.assertIsSatisfied();
-        assertThat(cacheLookupFailures() - failuresBefore).isEqualTo(1);
+        history.assertIsSatisfied();
     }
 
     @Test
@@ -181,12 +175,6 @@ class ChatRouteTest extends RouteTestSupport {
         JsonNode error = JSON.readTree(body);
         assertThat(error.path("code").asText()).isEqualTo("INTERNAL");
         assertThat(body).doesNotContain("dynamodb exploded").doesNotContain("secret-host");
-    }
-
-    private double cacheLookupFailures() {
-        io.micrometer.core.instrument.Counter counter = meters.find(ChatMetrics.REDIS_FAILURES)
-                .tag("step", ChatMetrics.STEP_CACHE_LOOKUP).counter();
-        return counter == null ? 0 : counter.count();
     }
 
     /** Time of the fresh answers so far, every model. */
