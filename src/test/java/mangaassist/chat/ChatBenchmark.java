@@ -240,6 +240,8 @@ class ChatBenchmark {
                 pool.execute(() -> session(phase, client, http, session, index, pairs, pacing, start, deadline));
             }
             phase.startNanos = System.nanoTime();
+            phase.cpuStartNanos = processCpuNanos();
+            phase.loadAverageStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             start.countDown();
             pool.shutdown();
             long left = deadline - System.nanoTime();
@@ -250,6 +252,8 @@ class ChatBenchmark {
                         bound, name, phase.sent.get(), 2 * sessions * pairs);
             }
             phase.endNanos = phase.lastFinalNanos.get() == 0 ? System.nanoTime() : phase.lastFinalNanos.get();
+            phase.cpuEndNanos = processCpuNanos();
+            phase.loadAverageEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         } finally {
             clients.forEach(BenchClient::close);
         }
@@ -438,6 +442,10 @@ class ChatBenchmark {
         final AtomicLong lastFinalNanos = new AtomicLong();
         volatile long startNanos;
         volatile long endNanos;
+        volatile long cpuStartNanos;
+        volatile long cpuEndNanos;
+        volatile double loadAverageStart;
+        volatile double loadAverageEnd;
 
         void error(String code) {
             errors.computeIfAbsent(code, c -> new LongAdder()).increment();
@@ -613,6 +621,12 @@ class ChatBenchmark {
         m.put("throughputNote", "answers over the wall clock from the common start to the last final frame ("
                 + (thinkMs == 0 ? "saturated: the most this machine answered)" : "paced: the offered load)"));
         m.put("modelInvocations", modelCalls);
+        // less sensitive to the other builds on the machine than latencies: CPU this JVM spent per answer
+        m.put("processCpuMsPerAnswer", round((measured.cpuEndNanos - measured.cpuStartNanos) / 1e6 / answers));
+        m.put("processCpuNote", "CPU time of the whole JVM (application, embedded backends but redis-server, "
+                + "benchmark client) over the measured phase, per answer");
+        m.put("systemLoadAverageAtStart", round(measured.loadAverageStart));
+        m.put("systemLoadAverageAtEnd", round(measured.loadAverageEnd));
         m.put("partialFramesPerFreshAnswerMean", round(measured.partials.stream().mapToInt(Integer::intValue)
                 .average().orElse(0)));
         m.set("streamedTextDiffersFromFinalByLanguage", errors(measured.streamedDiffers));
@@ -738,6 +752,10 @@ class ChatBenchmark {
                 m.path("seconds").asDouble(), m.path("answers").asInt(), m.path("freshAnswers").asInt(),
                 m.path("cachedAnswers").asInt(), m.path("throughputAnswersPerSecond").asDouble(),
                 m.path("modelInvocations").asInt(), m.path("partialFramesPerFreshAnswerMean").asDouble()));
+        b.append(String.format("process CPU %.2f ms per answer (%s); system load average (1 min) %.2f at start, "
+                        + "%.2f at end, on %d cores%n", m.path("processCpuMsPerAnswer").asDouble(),
+                m.path("processCpuNote").asText(), m.path("systemLoadAverageAtStart").asDouble(),
+                m.path("systemLoadAverageAtEnd").asDouble(), mc.path("availableProcessors").asInt()));
         b.append(String.format("streamed deltas != final text (by language, not an error): %s%n",
                 m.path("streamedTextDiffersFromFinalByLanguage")));
         b.append(String.format("errors: %d %s%s%n", m.path("errorCount").asLong(), m.path("errors"),
@@ -789,6 +807,11 @@ class ChatBenchmark {
 
     private static String abbreviate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double round(double v) {
