@@ -12,6 +12,8 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -58,6 +60,21 @@ public class ChatAdmission {
         this.timeout = timeout;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /**
+     * Connects once the application is up: the shared connection is otherwise made by the first
+     * message, on its thread, and a burst of first messages would all wait past redis-timeout.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void connect() {
+        try {
+            // bounded by the connection's own connect and command timeouts
+            redis.execute(connection -> connection.ping()).next().block();
+        } catch (RuntimeException e) {
+            LOG.warn("Redis not reachable at startup ({}); chat messages are answered without rate limit and "
+                    + "cache until it is", e.toString());
+        }
     }
 
     /** The cached answer of this message (JSON), or null; RATE_LIMITED past the session's limit. */

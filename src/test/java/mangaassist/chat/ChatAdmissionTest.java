@@ -34,6 +34,7 @@ class ChatAdmissionTest {
     private static final Instant WINDOW_START = Instant.parse("2026-01-01T00:00:00Z");
 
     private static RedisServer server;
+    private static int port;
     private static LettuceConnectionFactory factory;
     private static StringRedisTemplate redis;
     private static ReactiveStringRedisTemplate reactive;
@@ -43,16 +44,11 @@ class ChatAdmissionTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        int port = StackPorts.free();
+        port = StackPorts.free();
         server = RedisServer.newRedisServer().port(port).bind(StackPorts.LOOPBACK)
                 .setting("save \"\"").setting("appendonly no").onShutdownForceStop(true).build();
         server.start();
-        // the connection's own command timeout is far longer than the admission's: a timeout seen by the
-        // admission below is its own
-        factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(StackPorts.LOOPBACK, port),
-                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(30)).build());
-        factory.afterPropertiesSet();
-        factory.start();
+        factory = factory(port);
         redis = new StringRedisTemplate(factory);
         reactive = new ReactiveStringRedisTemplate(factory);
     }
@@ -100,22 +96,28 @@ class ChatAdmissionTest {
     }
 
     @Test
-    void aRedisThatDoesNotAnswerInTimeIsNoLimitAndAMiss() {
+    void connectedAtStartupARedisThatDoesNotAnswerInTimeIsNoLimitAndAMiss() {
         redis.opsForValue().set("chat:resp:s-slow", "{\"cached\":true}");
-        ChatAdmission admission = admission(reactive, Clock.systemUTC());
-        // the connection is up (its first use connects, and the handshake would wait for the pause too)
-        admission.countAndRead("s-warm", "chat:resp:s-warm");
-        // CLIENT PAUSE holds every client's commands on the server, far longer than the admission waits
-        redis.execute((RedisCallback<Object>) c -> c.execute("CLIENT", "PAUSE".getBytes(), "2000".getBytes()));
+        // a connection of its own, made by connect() only: unconnected, the first message would connect
+        // on its own thread, and the handshake would wait for the pause below too
+        LettuceConnectionFactory own = factory(port);
+        try {
+            ChatAdmission admission = admission(new ReactiveStringRedisTemplate(own), Clock.systemUTC());
+            admission.connect();
+            // CLIENT PAUSE holds every client's commands on the server, far longer than the admission waits
+            redis.execute((RedisCallback<Object>) c -> c.execute("CLIENT", "PAUSE".getBytes(), "2000".getBytes()));
 
-        String cached = admission.countAndRead("s-slow", "chat:resp:s-slow");
-        // the other tests share the server: on once the pause is over
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> "PONG".equals(redis.execute((RedisCallback<String>) c -> c.ping())));
+            String cached = admission.countAndRead("s-slow", "chat:resp:s-slow");
+            // the other tests share the server: on once the pause is over
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> "PONG".equals(redis.execute((RedisCallback<String>) c -> c.ping())));
 
-        assertThat(cached).isNull();
-        assertThat(failures(ChatMetrics.STEP_RATE_LIMIT)).isEqualTo(1);
-        assertThat(failures(ChatMetrics.STEP_CACHE_LOOKUP)).isEqualTo(1);
+            assertThat(cached).isNull();
+            assertThat(failures(ChatMetrics.STEP_RATE_LIMIT)).isEqualTo(1);
+            assertThat(failures(ChatMetrics.STEP_CACHE_LOOKUP)).isEqualTo(1);
+        } finally {
+            own.destroy();
+        }
     }
 
     @Test
@@ -126,6 +128,7 @@ class ChatAdmissionTest {
         nowhere.start();
         try {
             ChatAdmission admission = admission(new ReactiveStringRedisTemplate(nowhere), Clock.systemUTC());
+            admission.connect();
             for (int i = 0; i <= LIMIT.maxMessages(); i++) {
                 assertThat(admission.countAndRead("s-down", "chat:resp:s-down")).isNull();
             }
@@ -134,6 +137,16 @@ class ChatAdmissionTest {
         } finally {
             nowhere.destroy();
         }
+    }
+
+    /** The connection's own command timeout is far longer than the admission's: a timeout seen below is the admission's. */
+    private static LettuceConnectionFactory factory(int port) {
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(
+                new RedisStandaloneConfiguration(StackPorts.LOOPBACK, port),
+                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(30)).build());
+        factory.afterPropertiesSet();
+        factory.start();
+        return factory;
     }
 
     private ChatAdmission admission(ReactiveStringRedisTemplate template, Clock clock) {
