@@ -83,9 +83,9 @@ public class ChatRoutes extends RouteBuilder {
                 .setProperty(REQUEST, method("chatSteps", "parse"))
                 .setProperty(ErrorResponses.REQUEST_ID, simple("${exchangeProperty." + REQUEST + ".requestId}"))
                 .setProperty(ErrorResponses.LANGUAGE, method("chatSteps", "language"))
-                .bean("chatRateLimiter", "check(${exchangeProperty." + REQUEST + ".sessionId})")
                 .setProperty(CACHE_KEY, method("chatSteps", "cacheKey"))
-                .to("direct:chat-cache-lookup")
+                // rate limit and cache read in one Redis round trip; a Redis failure never fails the message
+                .setProperty(CACHED, method("chatAdmission", "admit"))
                 .choice()
                     .when(exchangeProperty(CACHED).isNotNull())
                         .setBody(method("chatSteps", "cachedAnswer"))
@@ -104,14 +104,6 @@ public class ChatRoutes extends RouteBuilder {
                 .end()
                 .removeHeaders("*", "CamelVertxWebsocket.connectionKey")
                 .convertBodyTo(String.class);
-
-        from("direct:chat-cache-lookup").routeId("chat-cache-lookup").errorHandler(noErrorHandler())
-                // a miss leaves the body as it was: clear it so a miss reads as null
-                .setBody(constant(null))
-                .setHeader(RedisConstants.COMMAND, constant("GET"))
-                .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
-                .to(REDIS)
-                .setProperty(CACHED, body());
 
         from("direct:chat-history").routeId("chat-history").errorHandler(noErrorHandler())
                 .setHeader(Ddb2Constants.KEY_CONDITIONS,
@@ -141,6 +133,7 @@ public class ChatRoutes extends RouteBuilder {
                         .otherwise()
                             .setBody(method("chatModelCalls", "invokeRequest"))
                             .to(BEDROCK)
+                            .bean("chatModelCalls", "callEnded")
                     .endDoTry()
                 .doCatch(Exception.class)
                     .bean("chatModelCalls", "failed")

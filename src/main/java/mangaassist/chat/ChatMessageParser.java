@@ -24,6 +24,8 @@ public final class ChatMessageParser {
 
     // UUIDs, API Gateway connection ids (base64 with '='), and similar; no spaces or markup.
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}");
+    // compiled once: String.replaceAll compiles its pattern on every call, i.e. on every message
+    private static final Pattern WHITESPACE_RUNS = Pattern.compile("\\s+");
 
     // Duplicate keys and trailing garbage are ambiguous frames: reject them rather than guess.
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -122,7 +124,7 @@ public final class ChatMessageParser {
         if (value == null || value.isBlank()) {
             return "unknown"; // as the seed
         }
-        String v = JapaneseTextNormalizer.normalize(value).replaceAll("\\s+", " ");
+        String v = WHITESPACE_RUNS.matcher(JapaneseTextNormalizer.normalize(value)).replaceAll(" ");
         return v.length() > MAX_CLIENT_VERSION_CHARS ? v.substring(0, MAX_CLIENT_VERSION_CHARS) : v;
     }
 

@@ -1,25 +1,62 @@
 package mangaassist.chat;
 
-import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
 
-/** Chat latency, tagged with the model and whether the answer came from the cache. */
+/**
+ * Chat timers, tagged with the model and whether the answer came from the cache:
+ * {@code mangaassist.chat.latency}, the server's time for the answer, and {@code mangaassist.chat.overhead},
+ * that time less the model calls (seed 000: the sync path keeps ~500 ms of its 3 s for everything but
+ * Bedrock; this is what the integration spends of it). A cached answer's overhead is its latency.
+ * Also {@code mangaassist.chat.redis.failures{step}}: Redis failures answered through, not failed.
+ */
 @Component
 public class ChatMetrics {
 
+    public static final String LATENCY = "mangaassist.chat.latency";
+    public static final String OVERHEAD = "mangaassist.chat.overhead";
+    /** Redis failures the chat answered through (fail open, a cache miss), tagged with the step. */
+    public static final String REDIS_FAILURES = "mangaassist.chat.redis.failures";
+    public static final String STEP_RATE_LIMIT = "rate-limit";
+    public static final String STEP_CACHE_LOOKUP = "cache-lookup";
+
     private final MeterRegistry registry;
+    // looked up once per tag set: a builder per answer costs an Id, tags and a map lookup each time
+    private final Map<String, Timers> timers = new ConcurrentHashMap<>();
 
     public ChatMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    public void answered(String model, boolean cached, long latencyMs) {
-        Timer.builder("mangaassist.chat.latency").description("End-to-end chat answer latency")
-                .tag("flow", "chat").tag("model", model == null ? "unknown" : model).tag("cached", String.valueOf(cached))
+    /**
+     * @param latencyNanos the server's time for the answer
+     * @param modelNanos   of which spent waiting for the model (0 for a cached answer)
+     */
+    public void answered(String model, boolean cached, long latencyNanos, long modelNanos) {
+        String modelTag = model == null ? "unknown" : model;
+        Timers t = timers.computeIfAbsent(modelTag + '|' + cached, k -> new Timers(
+                timer(LATENCY, "Server time of a chat answer", modelTag, cached),
+                timer(OVERHEAD, "Server time of a chat answer less its model calls", modelTag, cached)));
+        t.latency.record(latencyNanos, TimeUnit.NANOSECONDS);
+        t.overhead.record(Math.max(0, latencyNanos - modelNanos), TimeUnit.NANOSECONDS);
+    }
+
+    public void redisFailed(String step) {
+        registry.counter(REDIS_FAILURES, "flow", "chat", "step", step).increment();
+    }
+
+    private Timer timer(String name, String description, String model, boolean cached) {
+        return Timer.builder(name).description(description)
+                .tag("flow", "chat").tag("model", model).tag("cached", String.valueOf(cached))
                 .publishPercentileHistogram()
-                .register(registry).record(Duration.ofMillis(latencyMs));
+                .register(registry);
+    }
+
+    private record Timers(Timer latency, Timer overhead) {
     }
 }

@@ -1,9 +1,11 @@
 package mangaassist.chat;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import mangaassist.platform.ErrorResponses;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
@@ -45,6 +48,14 @@ import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
 @Component("chatModelCalls")
 public class ChatModelCalls {
 
+    /**
+     * Exchange property: nanoseconds this answer spent waiting for the model, every call added up
+     * (a fallback included), each from handing the request to the SDK to its last streamed byte.
+     */
+    public static final String MODEL_NANOS = "chatModelNanos";
+    /** Exchange property: when the model call in progress was handed to the SDK (System.nanoTime()). */
+    static final String CALL_SENT = "chatModelCallSent";
+
     private static final Logger LOG = LoggerFactory.getLogger(ChatModelCalls.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/json";
@@ -54,24 +65,48 @@ public class ChatModelCalls {
     private final BedrockRuntimeAsyncClient asyncClient;
     private final ProducerTemplate producer;
     private final ExecutorService partials;
+    private final CamelContext camel;
+    // the reply endpoint by URI, resolved once: a send by URI normalises it and resolves its placeholders
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
     public ChatModelCalls(ChatProperties chat, BedrockRuntimeAsyncClient asyncClient, ProducerTemplate producer,
                           CamelContext camel) {
         this.chat = chat;
         this.asyncClient = asyncClient;
         this.producer = producer;
+        this.camel = camel;
         this.partials = camel.getExecutorServiceManager().newThreadPool(this, "chat-partials",
                 chat.websocket().partialWriters(), chat.websocket().partialWriters());
     }
 
-    /** The InvokeModel request for the aws-bedrock endpoint (pojoRequest), limited to the time left. */
+    /**
+     * The InvokeModel request for the aws-bedrock endpoint (pojoRequest), limited to the time left; the
+     * endpoint sends it next, so the model's time starts here and ends at {@link #callEnded}.
+     */
     public InvokeModelRequest invokeRequest(@ExchangeProperty(ChatSteps.MODEL_BODY) ObjectNode body,
                                             @ExchangeProperty(ChatSteps.MODEL) String model,
-                                            @ExchangeProperty(ChatSteps.START) long start) {
+                                            @ExchangeProperty(ChatSteps.START) long start, Exchange exchange) {
         Duration left = timeLeftOrTimeout(start);
-        return InvokeModelRequest.builder().modelId(model).contentType(CONTENT_TYPE).accept(CONTENT_TYPE)
-                .body(SdkBytes.fromUtf8String(body.toString()))
+        InvokeModelRequest request = InvokeModelRequest.builder().modelId(model).contentType(CONTENT_TYPE)
+                .accept(CONTENT_TYPE).body(SdkBytes.fromUtf8String(body.toString()))
                 .overrideConfiguration(o -> o.apiCallTimeout(left)).build();
+        callSent(exchange);
+        return request;
+    }
+
+    /** Marks the model call as handed to the SDK. */
+    static void callSent(Exchange exchange) {
+        exchange.setProperty(CALL_SENT, System.nanoTime());
+    }
+
+    /** Ends the call marked by {@link #callSent}, whether it answered or failed: its time goes to {@link #MODEL_NANOS}. */
+    public void callEnded(Exchange exchange) {
+        Long sent = exchange.getProperty(CALL_SENT, Long.class);
+        if (sent != null) {
+            exchange.removeProperty(CALL_SENT);
+            long before = exchange.getProperty(MODEL_NANOS, 0L, Long.class);
+            exchange.setProperty(MODEL_NANOS, before + System.nanoTime() - sent);
+        }
     }
 
     /**
@@ -103,9 +138,15 @@ public class ChatModelCalls {
                 }).build())
                 .build();
         try {
-            // the SDK enforces the budget (apiCallTimeout); the extra second only guards against a hang
-            asyncClient.invokeModelWithResponseStream(streamRequest, handler)
-                    .get(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            callSent(exchange);
+            try {
+                // the SDK enforces the budget (apiCallTimeout); the extra second only guards against a hang
+                asyncClient.invokeModelWithResponseStream(streamRequest, handler)
+                        .get(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } finally {
+                // the stream is over (last byte, failure or timeout): what follows is the integration's time
+                callEnded(exchange);
+            }
             if (partialWriter != null) {
                 // the final reply must not overtake a partial
                 partialWriter.finish().get(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -132,7 +173,7 @@ public class ChatModelCalls {
      * stream). Once abandoned, nothing more is written, so no partial follows the error frame.
      */
     final class PartialWriter {
-        private final String replyTo;
+        private final Endpoint replyTo;
         private final Object connection;
         private final ChatRequest request;
         private final long intervalNanos = chat.websocket().partialInterval().toNanos();
@@ -144,7 +185,7 @@ public class ChatModelCalls {
         private volatile boolean open = true;
 
         PartialWriter(String replyTo, Object connection, ChatRequest request, String language) {
-            this.replyTo = replyTo;
+            this.replyTo = endpoints.computeIfAbsent(replyTo, camel::getEndpoint);
             this.connection = connection;
             this.request = request;
             this.spacing = new JapaneseSpacing.Stream(language);
@@ -153,37 +194,55 @@ public class ChatModelCalls {
         synchronized void offer(String delta) {
             pending.append(delta);
             if (System.nanoTime() - lastFlush >= intervalNanos) {
-                flush();
+                writes = writes.thenRunAsync(flush(), partials);
             }
         }
 
-        synchronized CompletableFuture<Void> finish() {
-            flush();
-            return writes;
+        /**
+         * Writes what is left; done when every partial is written. The caller waits for that anyway, so
+         * when no write is in flight the last one runs on the caller's thread, not via the pool.
+         */
+        CompletableFuture<Void> finish() {
+            Runnable last;
+            synchronized (this) {
+                last = flush();
+                if (!writes.isDone() || writes.isCompletedExceptionally()) {
+                    writes = writes.thenRunAsync(last, partials);
+                    return writes;
+                }
+            }
+            try {
+                last.run();
+                return writes;
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
 
         void abandon() {
             open = false;
         }
 
-        private void flush() {
+        /** Takes the pending text; the write of its frame (nothing when no text is pending). */
+        private Runnable flush() {
             lastFlush = System.nanoTime();
             if (pending.isEmpty()) {
-                return;
+                return () -> { };
             }
             String frame = ChatReplies.partial(request.requestId(), request.sessionId(), spacing.next(pending.toString()))
                     .toString();
             pending.setLength(0);
-            writes = writes.thenRunAsync(() -> {
+            return () -> {
                 if (open) {
                     producer.sendBodyAndHeader(replyTo, frame, VertxWebsocketConstants.CONNECTION_KEY, connection);
                 }
-            }, partials);
+            };
         }
     }
 
     /** Maps the failure of a model call to the chat's error codes (and rethrows it as such). */
     public void failed(Exchange exchange) {
+        callEnded(exchange);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         throw classify(cause);
     }

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param timeBudget        the whole answer's budget; a fallback is tried only within it
  * @param fallbackMinRemaining the least time left for a fallback call to be worth trying
  * @param rateLimit         messages allowed per session and window
+ * @param redisTimeout      longest wait for Redis before an answer (rate limit and cache read); past it
+ *                          the answer goes on without them
  * @param models            model ids and the auto-selection threshold
  * @param maxTokens         max_tokens of a Claude request
  * @param temperature       temperature of a Claude request
@@ -24,8 +26,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("mangaassist.chat")
 public record ChatProperties(WebSocket websocket, int maxMessageChars, Duration cacheTtl, int historyTurns,
                              String sessionsTable, Duration sessionTtl, Duration timeBudget,
-                             Duration fallbackMinRemaining, RateLimit rateLimit, Models models, int maxTokens,
-                             double temperature, Inventory inventory) {
+                             Duration fallbackMinRemaining, RateLimit rateLimit, Duration redisTimeout, Models models,
+                             int maxTokens, double temperature, Inventory inventory) {
 
     /**
      * @param host           interface the WebSocket server binds

@@ -96,12 +96,14 @@ public class ChatSteps {
         return responses.transform(response, language, model);
     }
 
-    /** The success frame of a fresh answer (and the latency metric). */
+    /** The success frame of a fresh answer (and the latency and overhead metrics). */
     public ObjectNode answer(@ExchangeProperty(REQUEST) ChatRequest request, @ExchangeProperty("language") String language,
-                             @ExchangeProperty(REPLY) ModelReply reply, @ExchangeProperty(START) long start) {
-        long latencyMs = elapsedMillis(start);
-        metrics.answered(reply.model(), false, latencyMs);
-        return ChatReplies.success(request.requestId(), request.sessionId(), language, reply, false, latencyMs);
+                             @ExchangeProperty(REPLY) ModelReply reply, @ExchangeProperty(START) long start,
+                             @ExchangeProperty(ChatModelCalls.MODEL_NANOS) Long modelNanos) {
+        long latencyNanos = System.nanoTime() - start;
+        metrics.answered(reply.model(), false, latencyNanos, modelNanos == null ? 0 : modelNanos);
+        return ChatReplies.success(request.requestId(), request.sessionId(), language, reply, false,
+                TimeUnit.NANOSECONDS.toMillis(latencyNanos));
     }
 
     /** The success frame of a cached answer (and the latency metric). */
@@ -109,10 +111,10 @@ public class ChatSteps {
                                    @ExchangeProperty(CACHED) String cached, @ExchangeProperty(START) long start)
             throws JsonProcessingException {
         CachedAnswer answer = JSON.readValue(cached, CachedAnswer.class);
-        long latencyMs = elapsedMillis(start);
-        metrics.answered(answer.reply().model(), true, latencyMs);
+        long latencyNanos = System.nanoTime() - start;
+        metrics.answered(answer.reply().model(), true, latencyNanos, 0);
         return ChatReplies.success(request.requestId(), request.sessionId(), answer.language(), answer.reply(),
-                true, latencyMs);
+                true, TimeUnit.NANOSECONDS.toMillis(latencyNanos));
     }
 
     /** What the cache keeps of an answer. */
@@ -133,10 +135,6 @@ public class ChatSteps {
     }
 
     public static final String HISTORY_ITEMS = "chatHistoryItems";
-
-    private static long elapsedMillis(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
 
     /** A cached answer: the language it was given in and the model's reply. */
     public record CachedAnswer(String language, ModelReply reply) {

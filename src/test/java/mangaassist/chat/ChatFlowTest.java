@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.devstack.bedrock.Fault;
@@ -54,6 +55,8 @@ class ChatFlowTest {
     CircuitBreaker erpCircuitBreaker;
     @Autowired
     InventoryCoalescer coalescer;
+    @Autowired
+    MeterRegistry meters;
     @Value("${mangaassist.chat.websocket.port}")
     int websocketPort;
     @Value("${mangaassist.chat.rate-limit.max-messages}")
@@ -116,6 +119,24 @@ class ChatFlowTest {
             bystander.send("not json");
             assertThat(bystander.next(WAIT).path("code").asText()).isEqualTo("INVALID_JSON");
         }
+    }
+
+    @Test
+    void theOverheadMetricLeavesOutTheStreamedModelCall() throws Exception {
+        Duration firstToken = Duration.ofMillis(300);
+        bedrock.latency(firstToken, Duration.ZERO);
+        double latencyBefore = totalNanos(ChatMetrics.LATENCY);
+        double overheadBefore = totalNanos(ChatMetrics.OVERHEAD);
+        try (WebSocketTestClient client = ws()) {
+            client.send(message(newSession(), "Which manga would you recommend for a long train ride?", "fast").toString());
+            List<JsonNode> frames = client.untilFinal(WAIT);
+            assertThat(frames.get(frames.size() - 1).path("status").asText()).isEqualTo("success");
+        }
+        double latency = totalNanos(ChatMetrics.LATENCY) - latencyBefore;
+        double overhead = totalNanos(ChatMetrics.OVERHEAD) - overheadBefore;
+        // the stream cannot end before its first token: at least that much is the model's, not ours
+        assertThat(overhead).isPositive();
+        assertThat(latency - overhead).isGreaterThanOrEqualTo(firstToken.toNanos());
     }
 
     @Test
@@ -302,6 +323,12 @@ class ChatFlowTest {
         assertThat(frame.path("code").asText()).isEqualTo(code);
         assertThat(frame.path("error").asText()).isNotBlank();
         assertThat(frame.path("requestId").asText()).isNotBlank();
+    }
+
+    /** Time of the fresh answers so far, every model. */
+    private double totalNanos(String timer) {
+        return meters.find(timer).tag("cached", "false").timers().stream()
+                .mapToDouble(t -> t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).sum();
     }
 
     private long turnsStored(String session) {

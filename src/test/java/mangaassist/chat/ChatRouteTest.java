@@ -1,13 +1,17 @@
 package mangaassist.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.when;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.inventory.InventoryItem;
 import mangaassist.inventory.StockStatus;
 import mangaassist.support.RouteTestSupport;
@@ -20,6 +24,7 @@ import org.apache.camel.component.redis.RedisConstants;
 import org.junit.jupiter.api.Test;
 import org.opensearch.client.opensearch.core.search.Hit;
 import org.opensearch.client.opensearch.core.search.HitsMetadata;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -37,12 +42,12 @@ class ChatRouteTest extends RouteTestSupport {
     private static final String SONNET = "anthropic.claude-3-sonnet-20240229-v1:0";
 
     @MockitoBean
-    ChatRateLimiter rateLimiter;
+    ChatAdmission admission;
+    @Autowired
+    MeterRegistry meters;
 
     @Override
     protected void advise(CamelContext context) throws Exception {
-        AdviceWith.adviceWith(context, "chat-cache-lookup",
-                a -> a.weaveByToUri("spring-redis:*").replace().to("mock:redis-get"));
         AdviceWith.adviceWith(context, "chat-history",
                 a -> a.weaveByToUri("aws2-ddb:*").replace().to("mock:sessions-query"));
         AdviceWith.adviceWith(context, "chat-invoke",
@@ -108,26 +113,84 @@ class ChatRouteTest extends RouteTestSupport {
     }
 
     @Test
-    void aCachedAnswerNeverReachesBedrockAndAnUnexpectedFailureIsAnInternalErrorBody() throws Exception {
-        camelContext.getEndpoint("mock:redis-get", MockEndpoint.class).whenAnyExchangeReceived(e -> e.getMessage().setBody(
+    void theOverheadMetricLeavesOutEveryModelCallTheFallbackIncluded() throws Exception {
+        // each mock's own span lies inside a model call: the answer's time less its overhead covers both
+        long[] spans = new long[2];
+        MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
+        bedrock.whenExchangeReceived(1, e -> {
+            long begin = System.nanoTime();
+            Thread.sleep(20);
+            spans[0] = System.nanoTime() - begin;
+            throw ThrottlingException.builder().message("slow down")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").build()).build();
+        });
+        bedrock.whenExchangeReceived(2, e -> {
+            long begin = System.nanoTime();
+            Thread.sleep(20);
+            e.getMessage().setBody(claude("Here is a recommendation."));
+            spans[1] = System.nanoTime() - begin;
+        });
+        double latencyBefore = totalNanos(ChatMetrics.LATENCY);
+        double overheadBefore = totalNanos(ChatMetrics.OVERHEAD);
+
+        JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest",
+                message("s-4", "Please recommend a long-running seinen series with a memorable ending", "quality"),
+                String.class));
+
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        double latency = totalNanos(ChatMetrics.LATENCY) - latencyBefore;
+        double overhead = totalNanos(ChatMetrics.OVERHEAD) - overheadBefore;
+        assertThat(overhead).isPositive();
+        assertThat(latency - overhead).isGreaterThanOrEqualTo(spans[0] + spans[1]);
+        assertThat(reply.path("metadata").path("latencyMs").asLong())
+                .isEqualTo(TimeUnit.NANOSECONDS.toMillis((long) latency));
+    }
+
+    @Test
+    void aCachedAnswerNeverReachesBedrock() throws Exception {
+        when(admission.admit(any(ChatRequest.class), any())).thenReturn(
                 "{\"language\":\"en\",\"reply\":{\"text\":\"cached text\",\"inputTokens\":1,\"outputTokens\":2,"
-                        + "\"model\":\"" + HAIKU + "\",\"stopReason\":\"end_turn\"}}"));
+                        + "\"model\":\"" + HAIKU + "\",\"stopReason\":\"end_turn\"}}");
         MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
         bedrock.expectedMessageCount(0);
         JsonNode cached = JSON.readTree(template.requestBody("direct:chat-rest", message("s-3", "hello there", "fast"), String.class));
         assertThat(cached.path("metadata").path("cached").asBoolean()).isTrue();
         assertThat(cached.path("data").path("message").asText()).isEqualTo("cached text");
         bedrock.assertIsSatisfied();
+    }
 
-        camelContext.getEndpoint("mock:redis-get", MockEndpoint.class).whenAnyExchangeReceived(e -> {
-            throw new IllegalStateException("redis exploded: secret-host:6379");
+    @Test
+    void aSessionOverItsLimitIsToldSoAndNothingElseHappens() throws Exception {
+        when(admission.admit(any(ChatRequest.class), any())).thenThrow(new ChatException(ChatErrorCode.RATE_LIMITED, "over"));
+        MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
+        bedrock.expectedMessageCount(0);
+        MockEndpoint history = camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class);
+        history.expectedMessageCount(0);
+
+        JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest", message("s-5", "hello again", "fast"), String.class));
+
+        assertThat(reply.path("code").asText()).isEqualTo("RATE_LIMITED");
+        bedrock.assertIsSatisfied();
+        history.assertIsSatisfied();
+    }
+
+    @Test
+    void anUnexpectedFailureIsAnInternalErrorBodyThatTellsNothing() throws Exception {
+        camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class).whenAnyExchangeReceived(e -> {
+            throw new IllegalStateException("dynamodb exploded: secret-host:8000");
         });
         NotifyBuilder failed = new NotifyBuilder(camelContext).fromRoute("chat-rest").whenDone(1).create();
         String body = template.requestBody("direct:chat-rest", message("s-3", "hello again", "fast"), String.class);
         assertThat(failed.matches(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         JsonNode error = JSON.readTree(body);
         assertThat(error.path("code").asText()).isEqualTo("INTERNAL");
-        assertThat(body).doesNotContain("redis exploded").doesNotContain("secret-host");
+        assertThat(body).doesNotContain("dynamodb exploded").doesNotContain("secret-host");
+    }
+
+    /** Time of the fresh answers so far, every model. */
+    private double totalNanos(String timer) {
+        return meters.find(timer).tag("cached", "false").timers().stream()
+                .mapToDouble(t -> t.totalTime(TimeUnit.NANOSECONDS)).sum();
     }
 
     @Test
