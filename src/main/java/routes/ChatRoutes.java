@@ -86,6 +86,7 @@ public class ChatRoutes extends RouteBuilder {
                 .setProperty(CACHE_KEY, method("chatSteps", "cacheKey"))
                 // rate limit and cache read in one Redis round trip; a Redis failure never fails the message
                 .setProperty(CACHED, method("chatAdmission", "admit"))
+                .setProperty(CACHED, method("chatSteps", "readCached"))
                 .choice()
                     .when(exchangeProperty(CACHED).isNotNull())
                         .setBody(method("chatSteps", "cachedAnswer"))
@@ -110,8 +111,13 @@ public class ChatRoutes extends RouteBuilder {
                         method(mangaassist.chat.ChatSessions.class, "sessionCondition(${exchangeProperty." + REQUEST + ".sessionId})"))
                 .setHeader(Ddb2Constants.SCAN_INDEX_FORWARD, constant(false))
                 .setHeader(Ddb2Constants.LIMIT, simple("{{mangaassist.chat.history-turns}}", Integer.class))
-                .to(SESSIONS + "?operation=Query")
-                .setProperty(HISTORY_ITEMS, header(Ddb2Constants.ITEMS))
+                .doTry()
+                    .to(SESSIONS + "?operation=Query")
+                    .setProperty(HISTORY_ITEMS, header(Ddb2Constants.ITEMS))
+                .doCatch(Exception.class)
+                    // as the seed: an unreadable history costs the context of earlier turns, not the answer
+                    .bean("chatSteps", "historyUnavailable")
+                .end()
                 .setProperty(HISTORY, method("chatSteps", "history"));
 
         // Bedrock within the time budget: a throttled or timed-out call falls back once to the fast model

@@ -24,6 +24,8 @@ public class ChatMetrics {
     public static final String REDIS_FAILURES = "mangaassist.chat.redis.failures";
     public static final String STEP_RATE_LIMIT = "rate-limit";
     public static final String STEP_CACHE_LOOKUP = "cache-lookup";
+    /** Steps the answer went on without: session history unreadable, a cached answer unreadable. */
+    public static final String DEGRADED = "mangaassist.chat.degraded";
 
     private final MeterRegistry registry;
     // looked up once per tag set: a builder per answer costs an Id, tags and a map lookup each time
@@ -48,6 +50,10 @@ public class ChatMetrics {
 
     public void redisFailed(String step) {
         registry.counter(REDIS_FAILURES, "flow", "chat", "step", step).increment();
+    }
+
+    public void degraded(String step) {
+        registry.counter(DEGRADED, "flow", "chat", "step", step).increment();
     }
 
     private Timer timer(String name, String description, String model, boolean cached) {

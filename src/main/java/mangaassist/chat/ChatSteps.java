@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -38,6 +41,7 @@ public class ChatSteps {
     public static final String STREAM = "chatStream";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ChatSteps.class);
 
     private final ChatMessageParser parser;
     private final InventoryIntentClassifier classifier;
@@ -108,13 +112,37 @@ public class ChatSteps {
 
     /** The success frame of a cached answer (and the latency metric). */
     public ObjectNode cachedAnswer(@ExchangeProperty(REQUEST) ChatRequest request,
-                                   @ExchangeProperty(CACHED) String cached, @ExchangeProperty(START) long start)
-            throws JsonProcessingException {
-        CachedAnswer answer = JSON.readValue(cached, CachedAnswer.class);
+                                   @ExchangeProperty(CACHED) CachedAnswer answer, @ExchangeProperty(START) long start) {
         long latencyNanos = System.nanoTime() - start;
         metrics.answered(answer.reply().model(), true, latencyNanos, 0);
         return ChatReplies.success(request.requestId(), request.sessionId(), answer.language(), answer.reply(),
                 true, TimeUnit.NANOSECONDS.toMillis(latencyNanos));
+    }
+
+    /**
+     * The cached answer, or null (a miss) when there is none or it cannot be read: an entry left by an
+     * older version must cost a model call, not the answer.
+     */
+    public CachedAnswer readCached(@ExchangeProperty(CACHED) String cached) {
+        if (cached == null) {
+            return null;
+        }
+        try {
+            CachedAnswer answer = JSON.readValue(cached, CachedAnswer.class);
+            if (answer.reply() != null && answer.reply().text() != null) {
+                return answer;
+            }
+        } catch (JsonProcessingException e) {
+            LOG.warn("Unreadable cached answer treated as a miss: {}", e.getOriginalMessage());
+        }
+        metrics.degraded("cache-entry");
+        return null;
+    }
+
+    /** The session's history could not be read: answer without it (as the seed does), and count it. */
+    public void historyUnavailable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        LOG.warn("Session history unavailable, answering without it: {}", failure == null ? "unknown" : failure.toString());
+        metrics.degraded("history");
     }
 
     /** What the cache keeps of an answer. */

@@ -176,15 +176,44 @@ class ChatRouteTest extends RouteTestSupport {
 
     @Test
     void anUnexpectedFailureIsAnInternalErrorBodyThatTellsNothing() throws Exception {
-        camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class).whenAnyExchangeReceived(e -> {
-            throw new IllegalStateException("dynamodb exploded: secret-host:8000");
-        });
+        when(admission.admit(any(ChatRequest.class), any())).thenThrow(new IllegalStateException("exploded: secret-host:6379"));
         NotifyBuilder failed = new NotifyBuilder(camelContext).fromRoute("chat-rest").whenDone(1).create();
         String body = template.requestBody("direct:chat-rest", message("s-3", "hello again", "fast"), String.class);
         assertThat(failed.matches(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         JsonNode error = JSON.readTree(body);
         assertThat(error.path("code").asText()).isEqualTo("INTERNAL");
-        assertThat(body).doesNotContain("dynamodb exploded").doesNotContain("secret-host");
+        assertThat(body).doesNotContain("exploded").doesNotContain("secret-host");
+    }
+
+    @Test
+    void anUnreadableHistoryOrCacheEntryCostsTheContextOrAModelCallNotTheAnswer() throws Exception {
+        camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class).whenAnyExchangeReceived(e -> {
+            throw new IllegalStateException("dynamodb unavailable");
+        });
+        when(admission.admit(any(ChatRequest.class), any())).thenReturn("{\"legacy\":\"format\"}", "not json at all");
+        MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
+        bedrock.expectedMessageCount(2);
+        bedrock.whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("Fresh answer.")));
+        double historyBefore = degraded("history");
+        double cacheBefore = degraded("cache-entry");
+
+        for (String session : List.of("s-7", "s-8")) {
+            JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest", message(session, "hello there", "fast"), String.class));
+            assertThat(reply.path("status").asText()).isEqualTo("success");
+            assertThat(reply.path("data").path("message").asText()).isEqualTo("Fresh answer.");
+            assertThat(reply.path("metadata").path("cached").asBoolean()).isFalse();
+        }
+
+        bedrock.assertIsSatisfied();
+        JsonNode sent = JSON.readTree(bedrock.getReceivedExchanges().get(0).getMessage().getBody(InvokeModelRequest.class)
+                .body().asUtf8String());
+        assertThat(sent.path("messages")).hasSize(1);
+        assertThat(degraded("history") - historyBefore).isEqualTo(2);
+        assertThat(degraded("cache-entry") - cacheBefore).isEqualTo(2);
+    }
+
+    private double degraded(String step) {
+        return meters.find(ChatMetrics.DEGRADED).tag("step", step).counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     /** Time of the fresh answers so far, every model. */
