@@ -48,6 +48,7 @@ import mangaassist.MangaAssistApplication;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.EmbeddedStackInitializer;
 import mangaassist.devstack.bedrock.EmulatorControl;
+import mangaassist.support.BenchmarkMachine;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedProcessorMBean;
@@ -573,14 +574,7 @@ class ChatBenchmark {
         ObjectNode root = JSON.createObjectNode();
         root.put("benchmark", "chat over WebSocket (streaming on), embedded stack, Bedrock emulator at 0 ms");
         root.put("timestamp", Instant.now().toString());
-        ObjectNode machine = root.putObject("machine");
-        machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
-        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
-        machine.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-        machine.put("jvmArgs", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        machine.put("note", "client, application and every backend (Redis, DynamoDB Local, ElasticMQ, OpenSearch, "
+        BenchmarkMachine.describe(root, "client, application and every backend (Redis, DynamoDB Local, ElasticMQ, OpenSearch, "
                 + "emulator) share this machine and JVM: figures are noisy, compare runs on the same machine only");
 
         ObjectNode config = root.putObject("config");

@@ -46,6 +46,7 @@ import mangaassist.devstack.erp.ErpCatalog;
 import mangaassist.devstack.erp.ErpSimulator;
 import mangaassist.devstack.erp.ErpSimulatorStats;
 import mangaassist.devstack.erp.LatencyModel;
+import mangaassist.support.BenchmarkMachine;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedRouteMBean;
@@ -302,14 +303,7 @@ class InventoryBenchmark {
                     + "rate-limit / (1 s + mean call duration) calls/s, times batch-size ISBNs per call when coalescing "
                     + "(per phase, from the measured call duration)");
             if (!REPORT.has("machine")) {
-                ObjectNode machine = REPORT.putObject("machine");
-                machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
-                machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-                machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                        + System.getProperty("os.arch"));
-                machine.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-                machine.put("jvmArgs", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-                machine.put("note", "client, application and every backend (Redis, ERP simulator, ...) share this "
+                BenchmarkMachine.describe(REPORT, "client, application and every backend (Redis, ERP simulator, ...) share this "
                         + "machine and JVM: compare runs on the same machine only");
                 ObjectNode load = REPORT.putObject("load");
                 load.put("clientConcurrency", concurrency);
