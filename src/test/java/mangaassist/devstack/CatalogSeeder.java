@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import mangaassist.devstack.erp.ErpCatalog;
 import mangaassist.inventory.StockStatus;
+import org.awaitility.Awaitility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,21 +58,16 @@ final class CatalogSeeder {
     }
 
     private void run() {
-        Instant giveUp = Instant.now().plus(GIVE_UP);
         try {
-            while (!indexExists()) {
-                if (Instant.now().isAfter(giveUp)) {
-                    throw new IllegalStateException("index " + INDEX + " was not created within " + GIVE_UP);
-                }
-                Thread.sleep(POLL.toMillis());
-            }
+            Awaitility.await("index " + INDEX + " created by the application").pollInterval(POLL).atMost(GIVE_UP)
+                    .until(this::indexExists);
             int count = bulkIndex();
             LOG.info("Catalog index {} seeded with {} items of the ERP simulator", INDEX, count);
             seeded.complete(count);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             seeded.completeExceptionally(e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) { // ConditionTimeoutException included
             LOG.warn("Catalog index {} not seeded: {}", INDEX, e.getMessage());
             seeded.completeExceptionally(e);
         }
