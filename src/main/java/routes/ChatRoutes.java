@@ -1,13 +1,16 @@
 package routes;
 
+import static mangaassist.chat.ChatSteps.ADMISSION;
 import static mangaassist.chat.ChatSteps.CACHED;
 import static mangaassist.chat.ChatSteps.CACHE_KEY;
 import static mangaassist.chat.ChatSteps.FACTS;
 import static mangaassist.chat.ChatSteps.HISTORY;
-import static mangaassist.chat.ChatSteps.HISTORY_ITEMS;
+import static mangaassist.chat.ChatSteps.HISTORY_SEED;
 import static mangaassist.chat.ChatSteps.INTENT;
 import static mangaassist.chat.ChatSteps.MODEL;
 import static mangaassist.chat.ChatSteps.MODEL_BODY;
+import static mangaassist.chat.ChatSteps.NEW_TURNS;
+import static mangaassist.chat.ChatSteps.RECENT;
 import static mangaassist.chat.ChatSteps.REPLY;
 import static mangaassist.chat.ChatSteps.REPLY_TO;
 import static mangaassist.chat.ChatSteps.REQUEST;
@@ -25,8 +28,8 @@ import org.apache.camel.model.rest.RestBindingMode;
 import org.springframework.stereotype.Component;
 
 /**
- * The chat flow: WebSocket (streaming) and REST → inbound transform → rate limit → Redis cache →
- * DynamoDB session history → intent (a stock question goes through the inventory flow, whose facts
+ * The chat flow: WebSocket (streaming) and REST → inbound transform → rate limit, Redis cache and the
+ * session's recent turns (one Redis round trip) → history from DynamoDB when Redis has none → intent (a stock question goes through the inventory flow, whose facts
  * go into the prompt) → model selection → Bedrock (fallback to the fast model within the time budget)
  * → outbound transform → reply; session and cache are written off the reply's path.
  *
@@ -84,8 +87,9 @@ public class ChatRoutes extends RouteBuilder {
                 .setProperty(ErrorResponses.REQUEST_ID, simple("${exchangeProperty." + REQUEST + ".requestId}"))
                 .setProperty(ErrorResponses.LANGUAGE, method("chatSteps", "language"))
                 .setProperty(CACHE_KEY, method("chatSteps", "cacheKey"))
-                // rate limit and cache read in one Redis round trip; a Redis failure never fails the message
-                .setProperty(CACHED, method("chatAdmission", "admit"))
+                // rate limit, cache read and the session's recent turns in one Redis round trip; a Redis
+                // failure never fails the message
+                .setProperty(ADMISSION, method("chatAdmission", "admit"))
                 .setProperty(CACHED, method("chatSteps", "readCached"))
                 .choice()
                     .when(exchangeProperty(CACHED).isNotNull())
@@ -106,19 +110,26 @@ public class ChatRoutes extends RouteBuilder {
                 .removeHeaders("*", "CamelVertxWebsocket.connectionKey")
                 .convertBodyTo(String.class);
 
+        // the latest turns came with the admission when Redis holds them; DynamoDB, the record, otherwise
         from("direct:chat-history").routeId("chat-history").errorHandler(noErrorHandler())
-                .setHeader(Ddb2Constants.KEY_CONDITIONS,
-                        method(mangaassist.chat.ChatSessions.class, "sessionCondition(${exchangeProperty." + REQUEST + ".sessionId})"))
-                .setHeader(Ddb2Constants.SCAN_INDEX_FORWARD, constant(false))
-                .setHeader(Ddb2Constants.LIMIT, simple("{{mangaassist.chat.history-turns}}", Integer.class))
-                .doTry()
-                    .to(SESSIONS + "?operation=Query")
-                    .setProperty(HISTORY_ITEMS, header(Ddb2Constants.ITEMS))
-                .doCatch(Exception.class)
-                    // as the seed: an unreadable history costs the context of earlier turns, not the answer
-                    .bean("chatSteps", "historyUnavailable")
-                .end()
-                .setProperty(HISTORY, method("chatSteps", "history"));
+                .setProperty(RECENT, method("chatSteps", "recentHistory"))
+                .choice()
+                    .when(exchangeProperty(RECENT).isNotNull())
+                        .setProperty(HISTORY, exchangeProperty(RECENT))
+                    .otherwise()
+                        .setHeader(Ddb2Constants.KEY_CONDITIONS, method(mangaassist.chat.ChatSessions.class,
+                                "sessionCondition(${exchangeProperty." + REQUEST + ".sessionId})"))
+                        .setHeader(Ddb2Constants.SCAN_INDEX_FORWARD, constant(false))
+                        .setHeader(Ddb2Constants.LIMIT, simple("{{mangaassist.chat.history-turns}}", Integer.class))
+                        .doTry()
+                            .to(SESSIONS + "?operation=Query")
+                            .setProperty(HISTORY, method("chatSteps", "history"))
+                            .setProperty(HISTORY_SEED, exchangeProperty(HISTORY))
+                        .doCatch(Exception.class)
+                            // as the seed: an unreadable history costs the context of earlier turns, not the answer
+                            .setProperty(HISTORY, method("chatSteps", "historyUnavailable"))
+                        .end()
+                .end();
 
         // Bedrock within the time budget: a throttled or timed-out call falls back once to the fast model
         from("direct:chat-model").routeId("chat-model").errorHandler(noErrorHandler())
@@ -181,18 +192,22 @@ public class ChatRoutes extends RouteBuilder {
                 .routeId("chat-inventory-stock").errorHandler(noErrorHandler())
                 .to("direct:inventory-lookup");
 
-        // off the reply's latency path: remember the turn and cache the answer
+        // off the reply's latency path: remember the turns, then cache the answer. DynamoDB first: it is
+        // the record, and Redis's recent turns never hold a turn it does not (every write here is idempotent,
+        // so a redelivery repeats nothing)
         from("direct:chat-remember").routeId("chat-remember")
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(100)
                         .retryAttemptedLogLevel(LoggingLevel.WARN))
+                .setProperty(NEW_TURNS, method("chatSteps", "newTurns"))
+                .split(method("chatSteps", "sessionItems"))
+                    .setHeader(Ddb2Constants.ITEM, body())
+                    .to(SESSIONS + "?operation=PutItem")
+                .end()
+                .bean("chatRecentTurns", "remember").id("chat-remember-recent-turns")
                 .setHeader(RedisConstants.COMMAND, constant("SETEX"))
                 .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
                 .setHeader(RedisConstants.VALUE, method("chatSteps", "cacheValue"))
                 .setHeader(RedisConstants.TIMEOUT, method("chatSteps", "cacheTtlSeconds"))
-                .to(REDIS)
-                .split(method("chatSteps", "sessionItems"))
-                    .setHeader(Ddb2Constants.ITEM, body())
-                    .to(SESSIONS + "?operation=PutItem")
-                .end();
+                .to(REDIS);
     }
 }

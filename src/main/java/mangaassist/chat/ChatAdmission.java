@@ -3,6 +3,7 @@ package mangaassist.chat;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -21,12 +23,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * What Redis says before a message is answered, in one round trip: the session's count against its
- * rate limit (a fixed window, shared by every app instance) and the cached answer. Both commands go
- * out together on the shared connection, and each is awaited for at most
- * {@code mangaassist.chat.redis-timeout} of the answer's budget.
+ * rate limit (a fixed window, shared by every app instance), the cached answer and the session's latest
+ * turns ({@link ChatRecentTurns}). The commands go out together on the shared connection, and each is
+ * awaited for at most {@code mangaassist.chat.redis-timeout} of the answer's budget.
  *
- * <p>A Redis failure (down, command timeout) never fails the message: the limit fails open and the
- * cache counts as a miss, each with a WARN and {@code mangaassist.chat.redis.failures{step}}. The
+ * <p>A Redis failure (down, command timeout) never fails the message: the limit fails open, the cache
+ * counts as a miss and the history is read from DynamoDB, each with a WARN and
+ * {@code mangaassist.chat.redis.failures{step}}. The
  * limit protects the model's quota from one chatty session; refusing every customer while Redis is
  * away would be worse, and the cache only ever saves a model call.
  */
@@ -44,19 +47,21 @@ public class ChatAdmission {
 
     private final ReactiveStringRedisTemplate redis;
     private final ChatProperties.RateLimit limit;
+    private final int historyTurns;
     private final Duration timeout;
     private final ChatMetrics metrics;
     private final Clock clock;
 
     @Autowired
     public ChatAdmission(ReactiveStringRedisTemplate redis, ChatProperties chat, ChatMetrics metrics) {
-        this(redis, chat.rateLimit(), chat.redisTimeout(), metrics, Clock.systemUTC());
+        this(redis, chat.rateLimit(), chat.historyTurns(), chat.redisTimeout(), metrics, Clock.systemUTC());
     }
 
-    ChatAdmission(ReactiveStringRedisTemplate redis, ChatProperties.RateLimit limit, Duration timeout,
-                  ChatMetrics metrics, Clock clock) {
+    ChatAdmission(ReactiveStringRedisTemplate redis, ChatProperties.RateLimit limit, int historyTurns,
+                  Duration timeout, ChatMetrics metrics, Clock clock) {
         this.redis = redis;
         this.limit = limit;
+        this.historyTurns = historyTurns;
         this.timeout = timeout;
         this.metrics = metrics;
         this.clock = clock;
@@ -77,49 +82,94 @@ public class ChatAdmission {
         }
     }
 
-    /** The cached answer of this message (JSON), or null; RATE_LIMITED past the session's limit. */
-    public String admit(@ExchangeProperty(ChatSteps.REQUEST) ChatRequest request,
-                        @ExchangeProperty(ChatSteps.CACHE_KEY) String cacheKey) {
+    /**
+     * The cached answer of this message (JSON, or null) and, on a miss, the session's latest turns (null
+     * when Redis holds none); RATE_LIMITED past the session's limit.
+     */
+    public Admission admit(@ExchangeProperty(ChatSteps.REQUEST) ChatRequest request,
+                           @ExchangeProperty(ChatSteps.CACHE_KEY) String cacheKey) {
         return countAndRead(request.sessionId(), cacheKey);
     }
 
-    String countAndRead(String sessionId, String cacheKey) {
+    Admission countAndRead(String sessionId, String cacheKey) {
         long windowMillis = limit.window().toMillis();
         String rateKey = "chat:rate:" + sessionId + ":" + clock.millis() / windowMillis;
         long deadline = System.nanoTime() + timeout.toNanos();
-        // toFuture() subscribes: both commands are on their way before either is awaited
+        // toFuture() subscribes: the commands are on their way before any is awaited
         CompletableFuture<Long> count = redis.execute(COUNT, List.of(rateKey), List.of(Long.toString(windowMillis)))
                 .next().toFuture();
         CompletableFuture<String> cached = redis.opsForValue().get(cacheKey).toFuture();
+        CompletableFuture<List<String>> turns = redis.opsForZSet()
+                .range(ChatRecentTurns.key(sessionId), Range.closed((long) -historyTurns, -1L)).collectList().toFuture();
 
-        Long n = await(count, deadline, ChatMetrics.STEP_RATE_LIMIT, sessionId);
+        Failures failures = new Failures();
+        Long n = await(count, deadline, ChatMetrics.STEP_RATE_LIMIT, failures);
         if (n != null && n > limit.maxMessages()) {
             cached.cancel(false);
+            turns.cancel(false);
             throw new ChatException(ChatErrorCode.RATE_LIMITED,
                     "session over " + limit.maxMessages() + " messages per " + limit.window());
         }
-        return await(cached, deadline, ChatMetrics.STEP_CACHE_LOOKUP, sessionId);
+        String answer = await(cached, deadline, ChatMetrics.STEP_CACHE_LOOKUP, failures);
+        Admission admission;
+        if (answer != null) {
+            turns.cancel(false);
+            admission = new Admission(answer, null);
+        } else {
+            admission = new Admission(null,
+                    ChatRecentTurns.parse(await(turns, deadline, ChatMetrics.STEP_RECENT_TURNS, failures)));
+        }
+        failures.report(sessionId);
+        return admission;
     }
 
-    private <T> T await(Future<T> reply, long deadline, String step, String sessionId) {
+    private <T> T await(Future<T> reply, long deadline, String step, Failures failures) {
         try {
             return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(reply, step, sessionId, e);
+            return failures.add(reply, step, e);
         } catch (ExecutionException e) {
-            return failed(reply, step, sessionId, e.getCause());
+            return failures.add(reply, step, e.getCause());
         } catch (Exception e) {
-            return failed(reply, step, sessionId, e);
+            return failures.add(reply, step, e);
         }
     }
 
-    private <T> T failed(Future<T> reply, String step, String sessionId, Throwable failure) {
-        reply.cancel(false);
-        LOG.warn("Redis failed for session {} ({}), answering without it: {}", sessionId,
-                ChatMetrics.STEP_RATE_LIMIT.equals(step) ? "rate limit not checked" : "cache read as a miss",
-                failure.toString());
-        metrics.redisFailed(step);
-        return null;
+    /** The steps Redis failed for one message: each counted, all in one WARN (an outage is one line a message). */
+    private final class Failures {
+
+        private final StringJoiner consequences = new StringJoiner(", ");
+        private Throwable first;
+
+        <T> T add(Future<T> reply, String step, Throwable failure) {
+            reply.cancel(false);
+            metrics.redisFailed(step);
+            consequences.add(switch (step) {
+                case ChatMetrics.STEP_RATE_LIMIT -> "rate limit not checked";
+                case ChatMetrics.STEP_CACHE_LOOKUP -> "cache read as a miss";
+                default -> "history read from DynamoDB";
+            });
+            if (first == null) {
+                first = failure;
+            }
+            return null;
+        }
+
+        void report(String sessionId) {
+            if (first != null) {
+                LOG.warn("Redis failed for session {} ({}), answering without it: {}", sessionId, consequences,
+                        first.toString());
+            }
+        }
+    }
+
+    /**
+     * What Redis said of a message.
+     *
+     * @param cached      the cached answer (JSON), null on a miss
+     * @param recentTurns the session's latest turns, oldest first; null on a hit or when Redis holds none
+     */
+    public record Admission(String cached, List<ChatTurn> recentTurns) {
     }
 }

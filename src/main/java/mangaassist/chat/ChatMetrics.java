@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
@@ -24,15 +25,26 @@ public class ChatMetrics {
     public static final String REDIS_FAILURES = "mangaassist.chat.redis.failures";
     public static final String STEP_RATE_LIMIT = "rate-limit";
     public static final String STEP_CACHE_LOOKUP = "cache-lookup";
+    public static final String STEP_RECENT_TURNS = "recent-turns";
     /** Steps the answer went on without: session history unreadable, a cached answer unreadable. */
     public static final String DEGRADED = "mangaassist.chat.degraded";
+    /** Where fresh answers' session histories came from: Redis's recent turns or a DynamoDB query. */
+    public static final String HISTORY_READS = "mangaassist.chat.history.reads";
+    public static final String SOURCE_RECENT = "recent";
+    public static final String SOURCE_SESSIONS = "sessions";
 
     private final MeterRegistry registry;
     // looked up once per tag set: a builder per answer costs an Id, tags and a map lookup each time
     private final Map<String, Timers> timers = new ConcurrentHashMap<>();
 
+    // counted on every fresh answer: registered once
+    private final Map<String, Counter> historyReads;
+
     public ChatMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.historyReads = Map.of(
+                SOURCE_RECENT, registry.counter(HISTORY_READS, "flow", "chat", "source", SOURCE_RECENT),
+                SOURCE_SESSIONS, registry.counter(HISTORY_READS, "flow", "chat", "source", SOURCE_SESSIONS));
     }
 
     /**
@@ -50,6 +62,10 @@ public class ChatMetrics {
 
     public void redisFailed(String step) {
         registry.counter(REDIS_FAILURES, "flow", "chat", "step", step).increment();
+    }
+
+    public void historyRead(String source) {
+        historyReads.get(source).increment();
     }
 
     public void degraded(String step) {

@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param historyTurns      how many of the latest session turns go into the prompt
  * @param sessionsTable     DynamoDB table of session turns
  * @param sessionTtl        how long session turns are kept (DynamoDB TTL attribute)
+ * @param recentTurnsTtl    how long Redis keeps a session's latest turns after its last answer (read with the
+ *                          rate limit and cache, instead of a DynamoDB query); a session quiet for longer
+ *                          reads its history from DynamoDB
  * @param timeBudget        the whole answer's budget; a fallback is tried only within it
  * @param fallbackMinRemaining the least time left for a fallback call to be worth trying
  * @param rateLimit         messages allowed per session and window
@@ -25,7 +28,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("mangaassist.chat")
 public record ChatProperties(WebSocket websocket, int maxMessageChars, Duration cacheTtl, int historyTurns,
-                             String sessionsTable, Duration sessionTtl, Duration timeBudget,
+                             String sessionsTable, Duration sessionTtl, Duration recentTurnsTtl, Duration timeBudget,
                              Duration fallbackMinRemaining, RateLimit rateLimit, Duration redisTimeout, Models models,
                              int maxTokens, double temperature, Inventory inventory) {
 

@@ -44,18 +44,20 @@ public final class ChatSessions {
         return turns;
     }
 
-    /** The user's message and the answer as two items; the answer sorts after the question. */
-    public static List<Map<String, AttributeValue>> toItems(String sessionId, String question, String answer,
-                                                            long nowMillis, Duration keepFor) {
-        String expiresAt = String.valueOf(nowMillis / 1000 + keepFor.toSeconds());
-        return List.of(item(sessionId, ChatTurn.USER, question, nowMillis, expiresAt),
-                item(sessionId, ChatTurn.ASSISTANT, answer, nowMillis + 1, expiresAt));
+    /** The user's message and the answer as two turns; the answer sorts after the question. */
+    public static List<ChatTurn> turns(String question, String answer, long nowMillis) {
+        return List.of(ChatTurn.user(question, nowMillis), ChatTurn.assistant(answer, nowMillis + 1));
     }
 
-    private static Map<String, AttributeValue> item(String sessionId, String role, String content, long timestamp,
-                                                    String expiresAt) {
-        return Map.of("sessionId", AttributeValue.fromS(sessionId), "timestamp", AttributeValue.fromN(String.valueOf(timestamp)),
-                "role", AttributeValue.fromS(role), "content", AttributeValue.fromS(content),
-                "expiresAt", AttributeValue.fromN(expiresAt));
+    /** Turns as items, each expiring {@code keepFor} after it was said. */
+    public static List<Map<String, AttributeValue>> toItems(String sessionId, List<ChatTurn> turns, Duration keepFor) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>(turns.size());
+        for (ChatTurn turn : turns) {
+            items.add(Map.of("sessionId", AttributeValue.fromS(sessionId),
+                    "timestamp", AttributeValue.fromN(String.valueOf(turn.timestamp())),
+                    "role", AttributeValue.fromS(turn.role()), "content", AttributeValue.fromS(turn.content()),
+                    "expiresAt", AttributeValue.fromN(String.valueOf(turn.timestamp() / 1000 + keepFor.toSeconds()))));
+        }
+        return items;
     }
 }

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.component.aws2.ddb.Ddb2Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,8 +30,16 @@ public class ChatSteps {
     public static final String START = "chatStartNanos";
     public static final String REQUEST = "chatRequest";
     public static final String CACHE_KEY = "chatCacheKey";
+    /** What Redis said before the message was answered ({@link ChatAdmission.Admission}). */
+    public static final String ADMISSION = "chatAdmission";
     public static final String CACHED = "chatCached";
     public static final String HISTORY = "chatHistory";
+    /** The session's latest turns as Redis holds them; null when it holds none (history then from DynamoDB). */
+    public static final String RECENT = "chatRecentTurns";
+    /** The history read from DynamoDB: the session's Redis turns start from it. */
+    public static final String HISTORY_SEED = "chatHistorySeed";
+    /** The question and answer being remembered, with the timestamps both stores keep. */
+    public static final String NEW_TURNS = "chatNewTurns";
     public static final String INTENT = "chatIntent";
     public static final String FACTS = "chatFacts";
     public static final String MODEL = "chatModel";
@@ -75,7 +85,18 @@ public class ChatSteps {
         return ChatCacheKey.of(request.sessionId(), request.message());
     }
 
-    public List<ChatTurn> history(@ExchangeProperty(HISTORY_ITEMS) List<Map<String, AttributeValue>> items) {
+    /** The history Redis gave with the admission, or null when it has none (or the admission had no word). */
+    public List<ChatTurn> recentHistory(@ExchangeProperty(ADMISSION) ChatAdmission.Admission admission) {
+        List<ChatTurn> recent = admission == null ? null : admission.recentTurns();
+        if (recent != null) {
+            metrics.historyRead(ChatMetrics.SOURCE_RECENT);
+        }
+        return recent;
+    }
+
+    /** The history query's items (newest first) as turns, oldest first. */
+    public List<ChatTurn> history(@Header(Ddb2Constants.ITEMS) List<Map<String, AttributeValue>> items) {
+        metrics.historyRead(ChatMetrics.SOURCE_SESSIONS);
         return ChatSessions.toTurns(items);
     }
 
@@ -123,7 +144,8 @@ public class ChatSteps {
      * The cached answer, or null (a miss) when there is none or it cannot be read: an entry left by an
      * older version must cost a model call, not the answer.
      */
-    public CachedAnswer readCached(@ExchangeProperty(CACHED) String cached) {
+    public CachedAnswer readCached(@ExchangeProperty(ADMISSION) ChatAdmission.Admission admission) {
+        String cached = admission == null ? null : admission.cached();
         if (cached == null) {
             return null;
         }
@@ -140,9 +162,10 @@ public class ChatSteps {
     }
 
     /** The session's history could not be read: answer without it (as the seed does), and count it. */
-    public void historyUnavailable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+    public List<ChatTurn> historyUnavailable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         LOG.warn("Session history unavailable, answering without it: {}", failure == null ? "unknown" : failure.toString());
         metrics.degraded("history");
+        return List.of();
     }
 
     /** What the cache keeps of an answer. */
@@ -156,13 +179,14 @@ public class ChatSteps {
         return (facts == null || facts.isEmpty() ? chat.cacheTtl() : chat.inventory().cacheTtl()).toSeconds();
     }
 
-    public List<Map<String, AttributeValue>> sessionItems(@ExchangeProperty(REQUEST) ChatRequest request,
-                                                          @ExchangeProperty(REPLY) ModelReply reply) {
-        return ChatSessions.toItems(request.sessionId(), request.message(), reply.text(), System.currentTimeMillis(),
-                chat.sessionTtl());
+    public List<ChatTurn> newTurns(@ExchangeProperty(REQUEST) ChatRequest request, @ExchangeProperty(REPLY) ModelReply reply) {
+        return ChatSessions.turns(request.message(), reply.text(), System.currentTimeMillis());
     }
 
-    public static final String HISTORY_ITEMS = "chatHistoryItems";
+    public List<Map<String, AttributeValue>> sessionItems(@ExchangeProperty(REQUEST) ChatRequest request,
+                                                          @ExchangeProperty(NEW_TURNS) List<ChatTurn> turns) {
+        return ChatSessions.toItems(request.sessionId(), turns, chat.sessionTtl());
+    }
 
     /** A cached answer: the language it was given in and the model's reply. */
     public record CachedAnswer(String language, ModelReply reply) {

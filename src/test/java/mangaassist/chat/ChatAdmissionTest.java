@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +19,9 @@ import mangaassist.devstack.StackPorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -26,12 +31,16 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import redis.embedded.RedisServer;
 
-/** Rate limit and cache read on a real redis-server (the Lua script), and what happens when Redis fails. */
+/**
+ * What the chat asks Redis before an answer, on a real redis-server (the Lua scripts): rate limit, cache
+ * read and the session's recent turns as {@link ChatRecentTurns} writes them; and what happens when Redis fails.
+ */
 class ChatAdmissionTest {
 
     private static final ChatProperties.RateLimit LIMIT = new ChatProperties.RateLimit(3, Duration.ofSeconds(60));
     private static final Duration REDIS_TIMEOUT = Duration.ofMillis(300);
     private static final Instant WINDOW_START = Instant.parse("2026-01-01T00:00:00Z");
+    private static final int HISTORY_TURNS = 4;
 
     private static RedisServer server;
     private static int port;
@@ -90,8 +99,8 @@ class ChatAdmissionTest {
         redis.opsForValue().set("chat:resp:s-hit", "{\"cached\":true}");
         ChatAdmission admission = admission(reactive, Clock.systemUTC());
 
-        assertThat(admission.countAndRead("s-hit", "chat:resp:s-hit")).isEqualTo("{\"cached\":true}");
-        assertThat(admission.countAndRead("s-hit", "chat:resp:nothing-here")).isNull();
+        assertThat(admission.countAndRead("s-hit", "chat:resp:s-hit").cached()).isEqualTo("{\"cached\":true}");
+        assertThat(admission.countAndRead("s-hit", "chat:resp:nothing-here").cached()).isNull();
         assertThat(redis.keys("chat:rate:s-hit:*")).hasSize(1);
     }
 
@@ -107,12 +116,12 @@ class ChatAdmissionTest {
             // CLIENT PAUSE holds every client's commands on the server, far longer than the admission waits
             redis.execute((RedisCallback<Object>) c -> c.execute("CLIENT", "PAUSE".getBytes(), "2000".getBytes()));
 
-            String cached = admission.countAndRead("s-slow", "chat:resp:s-slow");
+            ChatAdmission.Admission admitted = admission.countAndRead("s-slow", "chat:resp:s-slow");
             // the other tests share the server: on once the pause is over
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
                     .until(() -> "PONG".equals(redis.execute((RedisCallback<String>) c -> c.ping())));
 
-            assertThat(cached).isNull();
+            assertThat(admitted.cached()).isNull();
             assertThat(failures(ChatMetrics.STEP_RATE_LIMIT)).isEqualTo(1);
             assertThat(failures(ChatMetrics.STEP_CACHE_LOOKUP)).isEqualTo(1);
         } finally {
@@ -121,7 +130,8 @@ class ChatAdmissionTest {
     }
 
     @Test
-    void redisDownIsNoLimitAndAMiss() {
+    @ExtendWith(OutputCaptureExtension.class)
+    void redisDownIsNoLimitAndAMissAndOneWarningAMessage(CapturedOutput output) {
         LettuceConnectionFactory nowhere = new LettuceConnectionFactory(
                 new RedisStandaloneConfiguration(StackPorts.LOOPBACK, StackPorts.free()));
         nowhere.afterPropertiesSet();
@@ -130,13 +140,88 @@ class ChatAdmissionTest {
             ChatAdmission admission = admission(new ReactiveStringRedisTemplate(nowhere), Clock.systemUTC());
             admission.connect();
             for (int i = 0; i <= LIMIT.maxMessages(); i++) {
-                assertThat(admission.countAndRead("s-down", "chat:resp:s-down")).isNull();
+                assertThat(admission.countAndRead("s-down", "chat:resp:s-down")).isEqualTo(new ChatAdmission.Admission(null, null));
             }
             assertThat(failures(ChatMetrics.STEP_RATE_LIMIT)).isEqualTo(LIMIT.maxMessages() + 1);
             assertThat(failures(ChatMetrics.STEP_CACHE_LOOKUP)).isEqualTo(LIMIT.maxMessages() + 1);
+            assertThat(failures(ChatMetrics.STEP_RECENT_TURNS)).isEqualTo(LIMIT.maxMessages() + 1);
+            assertThat(output.getOut().lines().filter(l -> l.contains("Redis failed for session s-down")))
+                    .hasSize(LIMIT.maxMessages() + 1)
+                    .allMatch(l -> l.contains("rate limit not checked, cache read as a miss, history read from DynamoDB"));
         } finally {
             nowhere.destroy();
         }
+    }
+
+    @Test
+    void aMissBringsTheTurnsRememberedForTheSessionOldestFirstAndAHitNone() throws Exception {
+        ChatRecentTurns recent = recentTurns();
+        List<ChatTurn> first = ChatSessions.turns("一つ目の質問", "一つ目の回答", 1_000L);
+        // a new session: no turns from Redis, DynamoDB's (here none) start the set
+        ChatAdmission admission = admission(reactive, Clock.systemUTC());
+        assertThat(admission.countAndRead("s-turns", "chat:resp:s-turns-1").recentTurns()).isNull();
+        assertThat(recent.remember(request("s-turns"), first, null, List.of())).isTrue();
+
+        List<ChatTurn> second = ChatSessions.turns("second question", "second answer", 2_000L);
+        List<ChatTurn> known = admission.countAndRead("s-turns", "chat:resp:s-turns-2").recentTurns();
+        assertThat(known).containsExactlyElementsOf(first);
+        assertThat(recent.remember(request("s-turns"), second, known, null)).isTrue();
+
+        assertThat(admission.countAndRead("s-turns", "chat:resp:s-turns-3").recentTurns())
+                .containsExactly(first.get(0), first.get(1), second.get(0), second.get(1));
+
+        // a cached answer needs no history
+        assertThat(recent.remember(request("s-turns-hit"), first, null, List.of())).isTrue();
+        redis.opsForValue().set("chat:resp:s-turns-hit", "{\"cached\":true}");
+        assertThat(admission.countAndRead("s-turns-hit", "chat:resp:s-turns-hit").recentTurns()).isNull();
+    }
+
+    @Test
+    void theSetStartsFromDynamoDbsHistoryKeepsTheLatestTurnsExpiresAndIgnoresARepeatedWrite() throws Exception {
+        ChatRecentTurns recent = recentTurns();
+        List<ChatTurn> history = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            history.addAll(ChatSessions.turns("q" + i, "a" + i, 1_000L * (i + 1)));
+        }
+        List<ChatTurn> now = ChatSessions.turns("q3", "a3", 9_000L);
+
+        assertThat(recent.remember(request("s-seed"), now, null, history)).isTrue();
+        // a redelivery of the same write (say, its reply was lost) adds nothing
+        assertThat(recent.remember(request("s-seed"), now, null, history)).isTrue();
+
+        List<ChatTurn> kept = ChatRecentTurns.parse(redis.opsForZSet().range(ChatRecentTurns.key("s-seed"), 0, -1)
+                .stream().toList());
+        assertThat(kept).extracting(ChatTurn::content).containsExactly("q2", "a2", "q3", "a3");
+        assertThat(redis.getExpire(ChatRecentTurns.key("s-seed"), TimeUnit.SECONDS)).isBetween(3_500L, 3_600L);
+    }
+
+    @Test
+    void turnsAreOnlyAppendedToASetThatStillExists() throws Exception {
+        // the set expired (or Redis was flushed) after admission read it: appending would leave a set
+        // without the session's earlier turns; nothing is written, the next message reads DynamoDB
+        List<ChatTurn> known = ChatSessions.turns("earlier", "earlier answer", 1_000L);
+        assertThat(recentTurns().remember(request("s-expired"), ChatSessions.turns("q", "a", 2_000L), known, null))
+                .isFalse();
+        assertThat(redis.hasKey(ChatRecentTurns.key("s-expired"))).isFalse();
+        // and with neither Redis's turns nor DynamoDB's history (it was unreadable) nothing is either
+        assertThat(recentTurns().remember(request("s-unread"), ChatSessions.turns("q", "a", 2_000L), null, null))
+                .isFalse();
+        assertThat(redis.hasKey(ChatRecentTurns.key("s-unread"))).isFalse();
+    }
+
+    @Test
+    void anUnreadableMemberIsSkippedAndAnEmptySetIsNoHistory() {
+        assertThat(ChatRecentTurns.parse(List.of())).isNull();
+        assertThat(ChatRecentTurns.parse(List.of("{not json", "{\"role\":\"user\",\"content\":\"hi\",\"timestamp\":5}")))
+                .containsExactly(ChatTurn.user("hi", 5));
+    }
+
+    private static ChatRecentTurns recentTurns() {
+        return new ChatRecentTurns(redis, HISTORY_TURNS, Duration.ofHours(1));
+    }
+
+    private static ChatRequest request(String sessionId) {
+        return new ChatRequest("r-" + sessionId, sessionId, "message", "auto", ModelPreference.AUTO, "test");
     }
 
     /** The connection's own command timeout is far longer than the admission's: a timeout seen below is the admission's. */
@@ -150,7 +235,7 @@ class ChatAdmissionTest {
     }
 
     private ChatAdmission admission(ReactiveStringRedisTemplate template, Clock clock) {
-        return new ChatAdmission(template, LIMIT, REDIS_TIMEOUT, metrics, clock);
+        return new ChatAdmission(template, LIMIT, HISTORY_TURNS, REDIS_TIMEOUT, metrics, clock);
     }
 
     private double failures(String step) {

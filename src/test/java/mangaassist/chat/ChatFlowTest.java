@@ -59,6 +59,8 @@ class ChatFlowTest {
     MeterRegistry meters;
     @Value("${mangaassist.chat.websocket.port}")
     int websocketPort;
+    @Value("${mangaassist.chat.history-turns}")
+    int historyTurns;
     @Value("${mangaassist.chat.rate-limit.max-messages}")
     int rateLimit;
     @Value("${mangaassist.chat.rate-limit.window}")
@@ -172,16 +174,49 @@ class ChatFlowTest {
         for (int i = 1; i <= 3; i++) {
             assertThat(post(message(session, "question number " + i + " about manga", "fast")).getStatusCode().value())
                     .isEqualTo(200);
-            int stored = 2 * i;
-            await().atMost(WAIT).until(() -> turnsStored(session) >= stored);
+            awaitRemembered(session, 2 * i);
         }
         post(message(session, "question number 4 about manga", "fast"));
+        assertPromptHoldsQuestions(1, 2, 3, 4);
+        // the history came from Redis's recent turns; now Redis forgets them (flushed, or the session was
+        // quiet past recent-turns-ttl): DynamoDB gives the same history, and the recent turns start from it
+        awaitRemembered(session, 8);
+        double fromDynamoDb = historyReads(ChatMetrics.SOURCE_SESSIONS);
+        redis.delete(ChatRecentTurns.key(session));
+        post(message(session, "question number 5 about manga", "fast"));
+        assertPromptHoldsQuestions(1, 2, 3, 4, 5);
+        assertThat(historyReads(ChatMetrics.SOURCE_SESSIONS) - fromDynamoDb).isEqualTo(1);
+        awaitRemembered(session, 10);
+        double fromRedis = historyReads(ChatMetrics.SOURCE_RECENT);
+        post(message(session, "question number 6 about manga", "fast"));
+        assertPromptHoldsQuestions(1, 2, 3, 4, 5, 6);
+        assertThat(historyReads(ChatMetrics.SOURCE_RECENT) - fromRedis).isEqualTo(1);
+        // Redis keeps the latest history-turns (10): question 1 and its answer are gone
+        await().atMost(WAIT).untilAsserted(() -> assertThat(redis.opsForZSet().range(ChatRecentTurns.key(session), 0, 0))
+                .singleElement().asString().contains("question number 2 about manga"));
+        assertThat(redis.opsForZSet().size(ChatRecentTurns.key(session))).isEqualTo(historyTurns);
+    }
+
+    /** The last prompt holds these questions, each followed by its answer, the last one unanswered, oldest first. */
+    private void assertPromptHoldsQuestions(int... numbers) {
         JsonNode messages = bedrock.lastRequest().path("messages");
-        assertThat(messages).hasSize(7);
-        assertThat(messages.get(0).path("content").asText()).isEqualTo("question number 1 about manga");
-        assertThat(messages.get(1).path("role").asText()).isEqualTo("assistant");
-        assertThat(messages.get(4).path("content").asText()).isEqualTo("question number 3 about manga");
-        assertThat(messages.get(6).path("content").asText()).isEqualTo("question number 4 about manga");
+        assertThat(messages).hasSize(2 * numbers.length - 1);
+        for (int i = 0; i < numbers.length; i++) {
+            assertThat(messages.get(2 * i).path("content").asText()).isEqualTo("question number " + numbers[i] + " about manga");
+            if (i < numbers.length - 1) {
+                assertThat(messages.get(2 * i + 1).path("role").asText()).isEqualTo("assistant");
+            }
+        }
+    }
+
+    /** The answers so far are in both stores: DynamoDB, then Redis's recent turns (which keep history-turns). */
+    private void awaitRemembered(String session, int turns) {
+        await().atMost(WAIT).until(() -> turnsStored(session) >= turns
+                && redis.opsForZSet().size(ChatRecentTurns.key(session)) >= Math.min(turns, historyTurns));
+    }
+
+    private double historyReads(String source) {
+        return meters.find(ChatMetrics.HISTORY_READS).tag("source", source).counter().count();
     }
 
     @Test

@@ -20,7 +20,7 @@ class ChatInventoryStepsTest {
     private static final String HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
 
     private final ChatInventorySteps steps = new ChatInventorySteps(new ChatProperties(null, 4000, Duration.ofSeconds(300),
-            10, "sessions", Duration.ofDays(30), Duration.ofSeconds(3), Duration.ofMillis(500), null, Duration.ofMillis(500),
+            10, "sessions", Duration.ofDays(30), Duration.ofHours(1), Duration.ofSeconds(3), Duration.ofMillis(500), null, Duration.ofMillis(500),
             new ChatProperties.Models(HAIKU, "sonnet", 50), 1024, 0.3,
             new ChatProperties.Inventory("manga-catalog", Duration.ofMillis(800), Duration.ofMillis(1200), 8,
                     Duration.ofSeconds(300))));

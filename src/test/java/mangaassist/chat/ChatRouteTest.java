@@ -17,6 +17,7 @@ import mangaassist.inventory.InventoryItem;
 import mangaassist.inventory.StockStatus;
 import mangaassist.support.RouteTestSupport;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.aws2.ddb.Ddb2Constants;
@@ -31,6 +32,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The chat routes with Bedrock, Redis and DynamoDB replaced by mocks: what the route sends to each and
@@ -61,6 +63,7 @@ class ChatRouteTest extends RouteTestSupport {
                 a -> a.weaveByToUri("direct:inventory-lookup").replace().to("mock:stock"));
         AdviceWith.adviceWith(context, "chat-remember", a -> {
             a.weaveByToUri("spring-redis:*").replace().to("mock:redis-set");
+            a.weaveById("chat-remember-recent-turns").replace().to("mock:recent-turns");
             a.weaveByToUri("aws2-ddb:*").replace().to("mock:sessions-put");
         });
     }
@@ -68,9 +71,9 @@ class ChatRouteTest extends RouteTestSupport {
     @Test
     void aFreshQuestionGoesToBedrockWithHistoryAndIsRememberedOffThePath() throws Exception {
         MockEndpoint history = camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class);
-        history.whenAnyExchangeReceived(e -> e.getMessage().setHeader(Ddb2Constants.ITEMS, List.of(
-                ChatSessions.toItems("s-1", "前の質問です", "前の回答です", 1_000L, java.time.Duration.ofDays(1)).get(1),
-                ChatSessions.toItems("s-1", "前の質問です", "前の回答です", 1_000L, java.time.Duration.ofDays(1)).get(0))));
+        List<ChatTurn> earlier = ChatSessions.turns("前の質問です", "前の回答です", 1_000L);
+        List<Map<String, AttributeValue>> items = ChatSessions.toItems("s-1", earlier, java.time.Duration.ofDays(1));
+        history.whenAnyExchangeReceived(e -> e.getMessage().setHeader(Ddb2Constants.ITEMS, List.of(items.get(1), items.get(0))));
         MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
         bedrock.expectedMessageCount(1);
         bedrock.whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("お問い合わせありがとうございます。")));
@@ -78,6 +81,8 @@ class ChatRouteTest extends RouteTestSupport {
         sessions.expectedMessageCount(2);
         MockEndpoint cache = camelContext.getEndpoint("mock:redis-set", MockEndpoint.class);
         cache.expectedHeaderReceived(RedisConstants.COMMAND, "SETEX");
+        MockEndpoint recent = camelContext.getEndpoint("mock:recent-turns", MockEndpoint.class);
+        recent.expectedMessageCount(1);
 
         JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest", message("s-1", "ワンピースについて教えて", "fast"), String.class));
 
@@ -92,6 +97,72 @@ class ChatRouteTest extends RouteTestSupport {
                 .containsExactly("前の質問です", "前の回答です", "ワンピースについて教えて");
         sessions.assertIsSatisfied();
         cache.assertIsSatisfied();
+        // Redis had no turns of s-1: its set starts from DynamoDB's history, then the new turns as DynamoDB has them
+        recent.assertIsSatisfied();
+        Exchange remembered = recent.getReceivedExchanges().get(0);
+        assertThat(remembered.getProperty(ChatSteps.HISTORY_SEED, List.class)).isEqualTo(earlier);
+        List<?> turns = remembered.getProperty(ChatSteps.NEW_TURNS, List.class);
+        assertThat(turns).extracting("content").containsExactly("ワンピースについて教えて", "お問い合わせありがとうございます。");
+        assertThat(sessions.getReceivedExchanges()).extracting(e -> e.getMessage().getHeader(Ddb2Constants.ITEM, Map.class)
+                .get("timestamp")).containsExactlyElementsOf(ChatSessions.toItems("s-1", (List<ChatTurn>) turns,
+                java.time.Duration.ofDays(1)).stream().map(i -> i.get("timestamp")).toList());
+    }
+
+    @Test
+    void turnsRedisHoldsAreTheHistoryWithoutADynamoDbQueryAndTheAnswerIsAddedToThem() throws Exception {
+        List<ChatTurn> known = ChatSessions.turns("Who wrote Monster?", "Naoki Urasawa.", 1_000L);
+        when(admission.admit(any(ChatRequest.class), any())).thenReturn(new ChatAdmission.Admission(null, known));
+        MockEndpoint history = camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class);
+        history.expectedMessageCount(0);
+        MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
+        bedrock.whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("Yes, also 20th Century Boys.")));
+        MockEndpoint recent = camelContext.getEndpoint("mock:recent-turns", MockEndpoint.class);
+        recent.expectedMessageCount(1);
+        double fromRedis = historyReads(ChatMetrics.SOURCE_RECENT);
+
+        JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest",
+                message("s-9", "Did he write anything else?", "fast"), String.class));
+
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        JsonNode sent = JSON.readTree(bedrock.getReceivedExchanges().get(0).getMessage().getBody(InvokeModelRequest.class)
+                .body().asUtf8String());
+        assertThat(sent.path("messages")).extracting(m -> m.path("content").asText())
+                .containsExactly("Who wrote Monster?", "Naoki Urasawa.", "Did he write anything else?");
+        history.assertIsSatisfied();
+        recent.assertIsSatisfied();
+        assertThat(recent.getReceivedExchanges().get(0).getProperty(ChatSteps.HISTORY_SEED)).isNull();
+        assertThat(recent.getReceivedExchanges().get(0).getProperty(ChatSteps.RECENT)).isEqualTo(known);
+        assertThat(historyReads(ChatMetrics.SOURCE_RECENT) - fromRedis).isEqualTo(1);
+    }
+
+    @Test
+    void turnsDynamoDbCouldNotStoreNeverReachRedis() throws Exception {
+        MockEndpoint sessions = camelContext.getEndpoint("mock:sessions-put", MockEndpoint.class);
+        sessions.whenAnyExchangeReceived(e -> {
+            throw new IllegalStateException("dynamodb unavailable");
+        });
+        MockEndpoint recent = camelContext.getEndpoint("mock:recent-turns", MockEndpoint.class);
+        recent.expectedMessageCount(0);
+        camelContext.getEndpoint("mock:bedrock", MockEndpoint.class)
+                .whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("Fresh answer.")));
+        // the wire-tapped copy fails once its redeliveries are spent
+        NotifyBuilder remembered = new NotifyBuilder(camelContext).wereSentTo("mock:sessions-put").whenFailed(1).create();
+
+        JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest", message("s-10", "hello there", "fast"), String.class));
+
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        assertThat(remembered.matches(10, TimeUnit.SECONDS)).isTrue();
+        // the first item, tried three times (two redeliveries), stops the split
+        assertThat(sessions.getReceivedCounter()).isEqualTo(3);
+        recent.assertIsSatisfied();
+    }
+
+    private static ChatAdmission.Admission cached(String json) {
+        return new ChatAdmission.Admission(json, null);
+    }
+
+    private double historyReads(String source) {
+        return meters.find(ChatMetrics.HISTORY_READS).tag("source", source).counter().count();
     }
 
     @Test
@@ -149,9 +220,9 @@ class ChatRouteTest extends RouteTestSupport {
 
     @Test
     void aCachedAnswerNeverReachesBedrock() throws Exception {
-        when(admission.admit(any(ChatRequest.class), any())).thenReturn(
+        when(admission.admit(any(ChatRequest.class), any())).thenReturn(cached(
                 "{\"language\":\"en\",\"reply\":{\"text\":\"cached text\",\"inputTokens\":1,\"outputTokens\":2,"
-                        + "\"model\":\"" + HAIKU + "\",\"stopReason\":\"end_turn\"}}");
+                        + "\"model\":\"" + HAIKU + "\",\"stopReason\":\"end_turn\"}}"));
         MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
         bedrock.expectedMessageCount(0);
         JsonNode cached = JSON.readTree(template.requestBody("direct:chat-rest", message("s-3", "hello there", "fast"), String.class));
@@ -191,7 +262,7 @@ class ChatRouteTest extends RouteTestSupport {
         camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class).whenAnyExchangeReceived(e -> {
             throw new IllegalStateException("dynamodb unavailable");
         });
-        when(admission.admit(any(ChatRequest.class), any())).thenReturn("{\"legacy\":\"format\"}", "not json at all");
+        when(admission.admit(any(ChatRequest.class), any())).thenReturn(cached("{\"legacy\":\"format\"}"), cached("not json at all"));
         MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
         bedrock.expectedMessageCount(2);
         bedrock.whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("Fresh answer.")));
