@@ -67,8 +67,15 @@ final class Tokens {
                 || cp == 0x30FC; // prolonged sound mark ー is script COMMON
     }
 
+    // a loop, not chars().allMatch(): called per character of every answer, and the stream's garbage
+    // weighed on the benchmarks' GC
     private static boolean isBlank(CharSequence s) {
-        return s.chars().allMatch(Character::isWhitespace);
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isWhitespace(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void flush(StringBuilder piece, List<String> pieces) {
