@@ -29,9 +29,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The chat flow: WebSocket (streaming) and REST → inbound transform → rate limit, Redis cache and the
- * session's recent turns (one Redis round trip) → history from DynamoDB when Redis has none → intent (a stock question goes through the inventory flow, whose facts
- * go into the prompt) → model selection → Bedrock (fallback to the fast model within the time budget)
- * → outbound transform → reply; session and cache are written off the reply's path.
+ * session's recent turns (one Redis round trip) → history from DynamoDB when Redis has none → intent
+ * (a stock question goes through the inventory flow, whose facts go into the prompt) → model selection
+ * → Bedrock (fallback to the fast model within the time budget) → outbound transform → reply; session
+ * and cache are written off the reply's path.
  *
  * <p>{@code GET /api/chat/config} (chat-config) tells the chat page ({@code static/index.html}) the WebSocket URL.
  *
