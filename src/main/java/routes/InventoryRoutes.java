@@ -136,16 +136,17 @@ public class InventoryRoutes extends RouteBuilder {
                         .logExhausted(false))
                 .to("direct:inventory-erp-call");
 
-        // The rate limit as the ERP counts it, on arrival: a permit from before the send until 1 s after the call ended
-        // (any outcome), so however late a call reaches the ERP it cannot crowd one of the ERP's seconds.
+        // The rate limit as the ERP counts it, on arrival: a permit from before the send until 1 s after the call could
+        // last have reached the ERP (its end, or the arrival allowance after the permit, whichever comes first).
         from("direct:inventory-erp-call").routeId("inventory-erp-call").errorHandler(noErrorHandler())
                 .bean("inventorySteps", "erpRequest")
-                .bean("erpRateLimiter", "acquire")
+                .process(e -> e.setProperty(ErpRateLimiter.PERMIT, erpRateLimiter.acquire())).id("erp-permit-acquire")
                 .to("micrometer:timer:mangaassist.inventory.erp.call?action=start&tags=flow=inventory")
                 .doTry()
                     .to(ERP)
                 .doFinally()
-                    .bean("erpRateLimiter", "release")
+                    .process(e -> erpRateLimiter.release(e.getProperty(ErpRateLimiter.PERMIT, ErpRateLimiter.Permit.class)))
+                        .id("erp-permit-release")
                     .to("micrometer:timer:mangaassist.inventory.erp.call?action=stop&tags=flow=inventory")
                 .end()
                 .bean("inventorySteps", "erpResult")
