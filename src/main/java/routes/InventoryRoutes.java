@@ -105,8 +105,7 @@ public class InventoryRoutes extends RouteBuilder {
         // a permit for a few ISBNs (permits, not threads, are what is scarce).
         long window = inventory.coalescing().window().toMillis();
         from(InventoryCoalescer.REQUESTS + "?concurrentConsumers=2").routeId("inventory-coalesce")
-                .aggregate(constant(true), AggregationStrategies.flexible(String.class)
-                                .accumulateInCollection(LinkedHashSet.class))
+                .aggregate(constant(true), InventoryRoutes::distinctIsbns)
                     .completionSize(inventory.coalescing().batchSize())
                     .completionTimeout(windowOrUntilPermit(window))
                     .completionTimeoutCheckerInterval(Math.max(1, window / 2))
@@ -152,6 +151,25 @@ public class InventoryRoutes extends RouteBuilder {
                 .bean("inventorySteps", "erpResult")
                 .to("micrometer:summary:mangaassist.inventory.erp.lookups-per-call?tags=flow=inventory"
                         + "&value=${exchangeProperty." + ISBNS + ".size()}");
+    }
+
+    /**
+     * Collects a batch's ISBNs in a LinkedHashSet (once each, in arrival order). Not AggregationStrategies.flexible()
+     * .accumulateInCollection(LinkedHashSet.class): that creates every batch's collection through Camel's injector, here
+     * Spring's bean factory, which resolves LinkedHashSet's constructor arguments as beans and raises a no-such-bean
+     * failure doing so, per batch: about 4 % of the CPU samples of the distinct benchmark (JFR).
+     */
+    @SuppressWarnings("unchecked")
+    static Exchange distinctIsbns(Exchange batch, Exchange next) {
+        String isbn = next.getMessage().getBody(String.class);
+        if (batch == null) {
+            LinkedHashSet<String> isbns = new LinkedHashSet<>();
+            isbns.add(isbn);
+            next.getMessage().setBody(isbns);
+            return next;
+        }
+        batch.getMessage().getBody(LinkedHashSet.class).add(isbn);
+        return batch;
     }
 
     /** The aggregator's timeout (evaluated for every ISBN it takes in): the window, or longer while no permit is free. */
