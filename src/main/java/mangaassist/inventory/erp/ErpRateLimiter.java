@@ -25,8 +25,9 @@ import java.util.function.LongSupplier;
  * than the allowance after its permit can land in a second that has already given its permits away. Delays on our
  * side after the permit (CPU starvation, GC pauses, the network, a stalled ERP front end) must stay within it.
  *
- * <p>The allowance trades throughput for that assumption: a permit is held for at most {@code allowance + 1 s}
- * instead of the call plus one second (about {@code limit / (1 s + call)} calls per second). An allowance of at least
+ * <p>The allowance buys throughput with that assumption: a permit counts for {@code min(call, allowance) + 1 s}
+ * instead of the call plus one second (about {@code limit / (1 s + min(call, allowance))} calls per second instead
+ * of {@code limit / (1 s + call)}). An allowance of at least
  * the longest a call can last (the call {@code timeout}, plus {@code connect-timeout} if connecting may be slow)
  * gives the strict rule, valid whatever the delay: a permit then counts until one second after its call ended.
  *
