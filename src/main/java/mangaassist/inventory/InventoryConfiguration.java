@@ -27,9 +27,10 @@ public class InventoryConfiguration {
     /** {@code rate-limit} calls in any second as the ERP counts them (see ErpRateLimiter); used by inventory-erp-call. */
     @Bean
     public ErpRateLimiter erpRateLimiter(InventoryProperties inventory, MeterRegistry registry) {
-        ErpRateLimiter limiter = new ErpRateLimiter(inventory.erp().rateLimit());
+        ErpRateLimiter limiter = new ErpRateLimiter(inventory.erp().rateLimit(), inventory.erp().arrivalAllowance());
         Gauge.builder("mangaassist.inventory.erp.permits.used", limiter, ErpRateLimiter::used)
-                .description("ERP calls the ERP could count in the current second: in flight or ended less than 1 s ago")
+                .description("ERP calls the ERP could count in the current second: not yet arrived (within the arrival "
+                        + "allowance) or arrived less than 1 s ago")
                 .tag("flow", "inventory").register(registry);
         return limiter;
     }

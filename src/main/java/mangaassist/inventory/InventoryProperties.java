@@ -34,21 +34,24 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
      * @param codepage           charset for responses labelled Shift_JIS or unlabelled (Windows-31J: vendor chars)
      * @param connectTimeout     connection timeout
      * @param timeout            receive timeout of one call
-     * @param rateLimit          most calls in any one second, as the ERP counts them (on arrival; it refuses more):
-     *                           a call holds a permit from before it is sent until one second after it ended
-     *                           (ErpRateLimiter), so no delay on the way can push more into one of the ERP's seconds
-     * @param maxConcurrentCalls calls in flight at once
+     * @param rateLimit          most calls in any one second, as the ERP counts them (on arrival; it refuses more);
+     *                           also the most calls in flight at once (ErpRateLimiter)
+     * @param arrivalAllowance   how long after taking its permit a call is assumed to reach the ERP: a permit counts
+     *                           until one second after min(call end, taken + allowance) (ErpRateLimiter); at least the
+     *                           longest call (timeout, plus connect-timeout) gives the strict rule, whatever the delays
+     * @param maxConcurrentCalls threads sending coalesced batch calls (the rate limiter caps calls in flight too)
      * @param retries            retries after a failed call
      * @param retryDelay         first retry delay, doubled for each further retry
      * @param breaker            circuit breaker settings
      */
     public record Erp(String endpoint, String healthUrl, String authToken, String codepage, Duration connectTimeout,
-                      Duration timeout, int rateLimit, int maxConcurrentCalls, int retries, Duration retryDelay,
-                      Breaker breaker) {
+                      Duration timeout, int rateLimit, Duration arrivalAllowance, int maxConcurrentCalls, int retries,
+                      Duration retryDelay, Breaker breaker) {
 
         @Override
         public String toString() {
-            return "Erp[endpoint=" + endpoint + ", rateLimit=" + rateLimit + ", authToken=****]";
+            return "Erp[endpoint=" + endpoint + ", rateLimit=" + rateLimit + ", arrivalAllowance=" + arrivalAllowance
+                    + ", authToken=****]";
         }
     }
 

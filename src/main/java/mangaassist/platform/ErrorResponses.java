@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -25,6 +27,7 @@ public class ErrorResponses {
     public static final String LANGUAGE = "language";
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** The WebSocket connection an error frame goes back to (vertx-websocket). */
     private static final String CONNECTION_KEY = "CamelVertxWebsocket.connectionKey";
 
@@ -32,6 +35,11 @@ public class ErrorResponses {
 
     public ErrorResponses(MeterRegistry meters) {
         this.meters = meters;
+    }
+
+    /** The error body as JSON text (what the {@code sync-errors} configuration answers); see {@link #toResponse}. */
+    public String toJson(Exchange exchange) throws JsonProcessingException {
+        return JSON.writeValueAsString(toResponse(exchange));
     }
 
     public Map<String, Object> toResponse(Exchange exchange) {

@@ -59,9 +59,14 @@ public class EmbeddedStackInitializer implements ApplicationContextInitializer<C
         // an application that provisions created the catalog index while starting; it is ready once the
         // catalog is in it (the stack alone, --stack-only, has nothing to wait for)
         EmbeddedStack started = stack;
-        context.addApplicationListener((ApplicationListener<ApplicationReadyEvent>) ready -> {
-            if (ready.getApplicationContext().getBeanNamesForType(TopologyProvisioner.class).length > 0) {
-                awaitCatalog(started);
+        // a class, not a lambda: Spring cannot see a lambda's event type, so it would hand the lambda every event (one
+        // per HTTP request: ServletRequestHandledEvent) and catch the ClassCastException, stack trace and all
+        context.addApplicationListener(new ApplicationListener<ApplicationReadyEvent>() {
+            @Override
+            public void onApplicationEvent(ApplicationReadyEvent ready) {
+                if (ready.getApplicationContext().getBeanNamesForType(TopologyProvisioner.class).length > 0) {
+                    awaitCatalog(started);
+                }
             }
         });
     }

@@ -46,10 +46,16 @@ import mangaassist.devstack.erp.ErpCatalog;
 import mangaassist.devstack.erp.ErpSimulator;
 import mangaassist.devstack.erp.ErpSimulatorStats;
 import mangaassist.devstack.erp.LatencyModel;
+import mangaassist.inventory.erp.ErpCxfClientFactory;
+import mangaassist.inventory.erp.ErpRateLimiter;
 import mangaassist.support.BenchmarkMachine;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedRouteMBean;
+import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
+import org.apache.cxf.message.Message;
+import org.apache.cxf.phase.AbstractPhaseInterceptor;
+import org.apache.cxf.phase.Phase;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.AfterAll;
@@ -274,6 +280,7 @@ class InventoryBenchmark {
             this.coalescer = coalescer;
             this.environment = environment;
             this.meters = meters;
+            PermitTimeHeader.addTo(camel);
             synchronized (InventoryBenchmark.class) {
                 if (catalogPool == null) {
                     List<String> pool = new ArrayList<>(erp.catalog().items().stream().map(ErpCatalog.Item::isbn).toList());
@@ -291,6 +298,7 @@ class InventoryBenchmark {
             c.put("batchSize", inventory.coalescing().batchSize());
             c.put("windowMs", inventory.coalescing().window().toMillis());
             c.put("erpRateLimitPerS", inventory.erp().rateLimit());
+            c.put("erpArrivalAllowanceMs", inventory.erp().arrivalAllowance().toMillis());
             c.put("erpMaxConcurrentCalls", inventory.erp().maxConcurrentCalls());
             c.put("erpTimeoutMs", inventory.erp().timeout().toMillis());
             c.put("erpRetries", inventory.erp().retries());
@@ -299,9 +307,9 @@ class InventoryBenchmark {
             c.put("taskExecutorCoreSize", environment.getProperty("spring.task.execution.pool.core-size", "8 (default)"));
             c.put("taskExecutorNote", "platform-http processes each exchange on Spring's task executor; a lookup holds "
                     + "its thread until its ERP answer: its size caps the lookups in flight (production default 8)");
-            c.put("ceilingNote", "a call holds an ERP permit from before it is sent until 1 s after it ended: at most "
-                    + "rate-limit / (1 s + mean call duration) calls/s, times batch-size ISBNs per call when coalescing "
-                    + "(per phase, from the measured call duration)");
+            c.put("ceilingNote", "a call holds an ERP permit from before it is sent until 1 s after min(its end, permit + "
+                    + "arrival allowance): about rate-limit / (1 s + min(mean call duration, allowance)) calls/s at most, "
+                    + "times batch-size ISBNs per call when coalescing (per phase, from the measured call duration)");
             if (!REPORT.has("machine")) {
                 BenchmarkMachine.describe(REPORT, "client, application and every backend (Redis, ERP simulator, ...) share this "
                         + "machine and JVM: compare runs on the same machine only");
@@ -424,7 +432,8 @@ class InventoryBenchmark {
             double calls = callsAfter[0] - callsBefore[0];
             if (calls > 0) {
                 double meanMs = (callsAfter[1] - callsBefore[1]) / calls;
-                double ceiling = inventory.erp().rateLimit() / (1 + meanMs / 1000);
+                double held = Math.min(meanMs, inventory.erp().arrivalAllowance().toMillis());
+                double ceiling = inventory.erp().rateLimit() / (1 + held / 1000);
                 ((ObjectNode) phase.get("erp")).put("meanCallMs", round(meanMs))
                         .put("permitCeilingCallsPerS", round(ceiling))
                         .put("permitCeilingLookupsPerS", round(ceiling
@@ -561,6 +570,16 @@ class InventoryBenchmark {
             e.put("rateLimitedCalls", stats.rateLimitedCalls());
             e.put("isbnsPerCallMean", round(perCall.stream().mapToInt(Integer::intValue).average().orElse(0)));
             e.put("isbnsPerCallMax", perCall.stream().mapToInt(Integer::intValue).max().orElse(0));
+            double[] lags = Arrays.stream(stats.arrivalLagsNanos()).mapToDouble(v -> v / 1e6).sorted().toArray();
+            ObjectNode lag = e.putObject("arrivalLagMs");
+            lag.put("what", "ERP permit taken (app) to the call counted by the simulator (its arrival), every call");
+            lag.put("n", lags.length);
+            if (lags.length > 0) {
+                lag.put("p50", round(percentile(lags, 50)));
+                lag.put("p99", round(percentile(lags, 99)));
+                lag.put("max", round(lags[lags.length - 1]));
+            }
+            lag.put("allowanceMs", inventory.erp().arrivalAllowance().toMillis());
             int[] histogram = new int[perCall.stream().mapToInt(Integer::intValue).max().orElse(0) + 1];
             perCall.forEach(k -> histogram[k]++);
             ObjectNode h = e.putObject("isbnsPerCallHistogram");
@@ -654,6 +673,41 @@ class InventoryBenchmark {
         }
     }
 
+    /**
+     * Measures the arrival lag: tells the simulator when each call took its rate-limit permit (the exchange property
+     * that Camel's CXF binding copies into the request context), as a header only the benchmark sends. Added to the
+     * ERP client's CXF bus at run time; the application sends no such header.
+     */
+    static final class PermitTimeHeader extends AbstractPhaseInterceptor<Message> {
+
+        PermitTimeHeader() {
+            super(Phase.PRE_PROTOCOL);
+        }
+
+        static void addTo(CamelContext camel) {
+            CxfEndpoint endpoint = camel.getRegistry().lookupByNameAndType(ErpCxfClientFactory.BEAN_NAME, CxfEndpoint.class);
+            List<org.apache.cxf.interceptor.Interceptor<? extends Message>> out = endpoint.getBus().getOutInterceptors();
+            synchronized (out) {
+                if (out.stream().noneMatch(PermitTimeHeader.class::isInstance)) {
+                    out.add(new PermitTimeHeader());
+                }
+            }
+        }
+
+        @Override
+        public void handleMessage(Message message) {
+            if (message.getContextualProperty(ErpRateLimiter.PERMIT) instanceof ErpRateLimiter.Permit permit) {
+                @SuppressWarnings("unchecked")
+                Map<String, List<String>> headers = (Map<String, List<String>>) message.get(Message.PROTOCOL_HEADERS);
+                if (headers == null) {
+                    headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                    message.put(Message.PROTOCOL_HEADERS, headers);
+                }
+                headers.put(ErpSimulator.PERMIT_ACQUIRED_AT, List.of(Long.toString(permit.acquiredNanos())));
+            }
+        }
+    }
+
     /** Marks a measured phase in a flight recording ({@code -XX:StartFlightRecording}), to profile just that span. */
     @jdk.jfr.Name("mangaassist.InventoryBenchmarkPhase")
     @jdk.jfr.Label("Inventory benchmark phase")
@@ -676,6 +730,7 @@ class InventoryBenchmark {
         static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
         final long wallStart = System.nanoTime();
+        final double loadAverageStart = OS.getSystemLoadAverage();
         final long processStart = OS.getProcessCpuTime();
         final long childrenStart = childrenCpuNanos();
         final Map<Long, Long> threadStart = threadCpu();
@@ -704,6 +759,8 @@ class InventoryBenchmark {
             ObjectNode node = JSON.createObjectNode();
             node.put("what", "CPU seconds used during the phase; 'other' = GC, JIT and threads that ended during it");
             node.put("availableCoreSeconds", round(wall * Runtime.getRuntime().availableProcessors()));
+            node.put("systemLoadAverageAtStart", round(loadAverageStart));
+            node.put("systemLoadAverageAtEnd", round(OS.getSystemLoadAverage()));
             node.put("jvmCpuSeconds", round(process));
             node.put("childProcessCpuSeconds", round(children));
             node.put("cpuMsPerLookup", round((process + children) * 1000 / lookups));
@@ -784,10 +841,10 @@ class InventoryBenchmark {
         r.path("contexts").fields().forEachRemaining(c -> {
             JsonNode s = c.getValue();
             b.append(String.format(Locale.ROOT, "context %-9s coalescing %s (batch %d, window %d ms), rate limit %d calls "
-                            + "in any second at the ERP (permit until 1 s after each call), "
+                            + "in any second at the ERP (permit until 1 s after min(call end, permit + arrival allowance %d ms)), "
                             + "%d ERP calls in parallel, ERP timeout %d ms, %d retries, Tomcat threads %s, task executor %s threads%n",
                     c.getKey(), s.path("coalescingEnabled").asBoolean() ? "on" : "OFF", s.path("batchSize").asInt(),
-                    s.path("windowMs").asLong(), s.path("erpRateLimitPerS").asInt(),
+                    s.path("windowMs").asLong(), s.path("erpRateLimitPerS").asInt(), s.path("erpArrivalAllowanceMs").asLong(),
                     s.path("erpMaxConcurrentCalls").asInt(), s.path("erpTimeoutMs").asLong(), s.path("erpRetries").asInt(),
                     s.path("tomcatThreadsMax").asText(), s.path("taskExecutorCoreSize").asText()));
         });
@@ -823,17 +880,26 @@ class InventoryBenchmark {
             }
             b.append("  lookups completed per second: ").append(p.path("lookupsCompletedPerSecond")).append('\n');
             if (e.has("meanCallMs")) {
-                b.append(String.format(Locale.ROOT, "  ERP calls took %.0f ms on average: rate-limit / (1 s + call) = %.1f calls/s "
-                                + "= %.0f lookups/s at most%n", e.path("meanCallMs").asDouble(),
+                b.append(String.format(Locale.ROOT, "  ERP calls took %.0f ms on average: rate-limit / (1 s + min(call, allowance)) "
+                                + "= %.1f calls/s = %.0f lookups/s at most (about)%n", e.path("meanCallMs").asDouble(),
                         e.path("permitCeilingCallsPerS").asDouble(), e.path("permitCeilingLookupsPerS").asDouble()));
+            }
+            JsonNode lag = e.path("arrivalLagMs");
+            if (lag.path("n").asInt() > 0) {
+                b.append(String.format(Locale.ROOT, "  arrival lag (permit taken -> counted by the ERP), %d calls: p50 %.2f ms, "
+                                + "p99 %.2f ms, max %.2f ms; arrival allowance %d ms%n", lag.path("n").asInt(),
+                        lag.path("p50").asDouble(), lag.path("p99").asDouble(), lag.path("max").asDouble(),
+                        lag.path("allowanceMs").asLong()));
             }
             JsonNode cpu = p.path("cpu");
             if (!cpu.isMissingNode()) {
                 b.append(String.format(Locale.ROOT, "  cpu: %.2f ms per lookup (client %.2f, application + backends %.2f); "
-                                + "%.1f of %.1f core-seconds; by thread group %s%n", cpu.path("cpuMsPerLookup").asDouble(),
+                                + "%.1f of %.1f core-seconds; system load average %.2f at start, %.2f at end; by thread group %s%n",
+                        cpu.path("cpuMsPerLookup").asDouble(),
                         cpu.path("clientCpuMsPerLookup").asDouble(), cpu.path("restCpuMsPerLookup").asDouble(),
                         cpu.path("jvmCpuSeconds").asDouble() + cpu.path("childProcessCpuSeconds").asDouble(),
-                        cpu.path("availableCoreSeconds").asDouble(), cpu.path("threadGroupsCpuSeconds")));
+                        cpu.path("availableCoreSeconds").asDouble(), cpu.path("systemLoadAverageAtStart").asDouble(),
+                        cpu.path("systemLoadAverageAtEnd").asDouble(), cpu.path("threadGroupsCpuSeconds")));
             }
             if (p.path("unexpected").path("count").asLong() > 0) {
                 b.append("  UNEXPECTED answers (INVALID RUN): ").append(p.path("unexpected").path("byOutcome")).append('\n');

@@ -41,6 +41,11 @@ public final class ErpSimulator implements AutoCloseable {
     public static final String SOAP_PATH = "/soap/inventory";
     public static final String CONTROL_PATH = "/_erp/control";
     private static final String ARRIVED_AT = "X-Simulator-Arrived-At";
+    /**
+     * Sent only by benchmarks (a CXF interceptor they add, see InventoryBenchmark): when the call took its rate-limit
+     * permit, in this JVM's {@link System#nanoTime()}. The simulator then records the call's arrival lag.
+     */
+    public static final String PERMIT_ACQUIRED_AT = "X-Bench-Permit-Acquired-At";
 
     /**
      * @param authToken            the only AuthToken accepted
@@ -146,8 +151,13 @@ public final class ErpSimulator implements AutoCloseable {
         }
     }
 
-    private static void takeIn(io.vertx.core.http.HttpServerRequest request, Router router) {
-        request.headers().set(ARRIVED_AT, Long.toString(System.nanoTime()));
+    private void takeIn(io.vertx.core.http.HttpServerRequest request, Router router) {
+        long arrived = System.nanoTime();
+        request.headers().set(ARRIVED_AT, Long.toString(arrived));
+        String permit = request.getHeader(PERMIT_ACQUIRED_AT);
+        if (permit != null) {
+            stats.arrivalLag(arrived - Long.parseLong(permit));
+        }
         router.handle(request);
         request.resume();
     }

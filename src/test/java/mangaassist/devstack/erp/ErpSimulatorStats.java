@@ -27,6 +27,7 @@ public final class ErpSimulatorStats {
     private final Map<String, AtomicLong> perOperation = new ConcurrentHashMap<>();
     private final Deque<Long> window = new ArrayDeque<>();
     private final List<List<String>> isbnsPerCall = new ArrayList<>();
+    private final List<Long> arrivalLagNanos = new ArrayList<>();
     private int maxInWindow;
     private volatile RawRequest lastRequest;
 
@@ -43,6 +44,16 @@ public final class ErpSimulatorStats {
         synchronized (this) {
             isbnsPerCall.add(List.copyOf(isbns));
         }
+    }
+
+    /** A call arrived this long after it took its permit (only calls that say when: benchmarks). */
+    synchronized void arrivalLag(long nanos) {
+        arrivalLagNanos.add(nanos);
+    }
+
+    /** Arrival lags recorded since the last reset, in arrival order (ns): permit taken to request counted. */
+    public synchronized long[] arrivalLagsNanos() {
+        return arrivalLagNanos.stream().mapToLong(Long::longValue).toArray();
     }
 
     void rateLimited() {
@@ -114,6 +125,7 @@ public final class ErpSimulatorStats {
         perOperation.clear();
         window.clear();
         isbnsPerCall.clear();
+        arrivalLagNanos.clear();
         maxInWindow = 0;
         lastRequest = null;
     }
