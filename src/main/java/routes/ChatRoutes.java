@@ -5,12 +5,11 @@ import static mangaassist.chat.ChatSteps.CACHED;
 import static mangaassist.chat.ChatSteps.CACHE_KEY;
 import static mangaassist.chat.ChatSteps.FACTS;
 import static mangaassist.chat.ChatSteps.HISTORY;
-import static mangaassist.chat.ChatSteps.HISTORY_SEED;
+import static mangaassist.chat.ChatSteps.HISTORY_SOURCE;
 import static mangaassist.chat.ChatSteps.INTENT;
 import static mangaassist.chat.ChatSteps.MODEL;
 import static mangaassist.chat.ChatSteps.MODEL_BODY;
 import static mangaassist.chat.ChatSteps.NEW_TURNS;
-import static mangaassist.chat.ChatSteps.RECENT;
 import static mangaassist.chat.ChatSteps.REPLY;
 import static mangaassist.chat.ChatSteps.REPLY_TO;
 import static mangaassist.chat.ChatSteps.REQUEST;
@@ -19,6 +18,7 @@ import static mangaassist.chat.ChatSteps.STREAM;
 
 import mangaassist.chat.ChatException;
 import mangaassist.chat.ChatInventorySteps;
+import mangaassist.chat.ChatRecentTurns;
 import mangaassist.platform.ErrorResponses;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -111,25 +111,31 @@ public class ChatRoutes extends RouteBuilder {
                 .removeHeaders("*", "CamelVertxWebsocket.connectionKey")
                 .convertBodyTo(String.class);
 
-        // the latest turns came with the admission when Redis holds them; DynamoDB, the record, otherwise
+        // the latest turns came with the admission when Redis holds them (none for a new session);
+        // DynamoDB, the record, is asked when Redis cannot tell
         from("direct:chat-history").routeId("chat-history").errorHandler(noErrorHandler())
-                .setProperty(RECENT, method("chatSteps", "recentHistory"))
+                .setProperty(HISTORY_SOURCE, method("chatSteps", "historySource"))
                 .choice()
-                    .when(exchangeProperty(RECENT).isNotNull())
-                        .setProperty(HISTORY, exchangeProperty(RECENT))
+                    .when(exchangeProperty(HISTORY_SOURCE).isEqualTo(ChatRecentTurns.Source.SESSIONS))
+                        .to("direct:chat-history-query")
                     .otherwise()
-                        .setHeader(Ddb2Constants.KEY_CONDITIONS, method(mangaassist.chat.ChatSessions.class,
-                                "sessionCondition(${exchangeProperty." + REQUEST + ".sessionId})"))
-                        .setHeader(Ddb2Constants.SCAN_INDEX_FORWARD, constant(false))
-                        .setHeader(Ddb2Constants.LIMIT, simple("{{mangaassist.chat.history-turns}}", Integer.class))
-                        .doTry()
-                            .to(SESSIONS + "?operation=Query")
-                            .setProperty(HISTORY, method("chatSteps", "history"))
-                            .setProperty(HISTORY_SEED, exchangeProperty(HISTORY))
-                        .doCatch(Exception.class)
-                            // as the seed: an unreadable history costs the context of earlier turns, not the answer
-                            .setProperty(HISTORY, method("chatSteps", "historyUnavailable"))
-                        .end()
+                        .setProperty(HISTORY, method("chatSteps", "recentHistory"))
+                .end()
+                .bean("chatSteps", "historyRead");
+
+        from("direct:chat-history-query").routeId("chat-history-query").errorHandler(noErrorHandler())
+                .setHeader(Ddb2Constants.KEY_CONDITIONS, method(mangaassist.chat.ChatSessions.class,
+                        "sessionCondition(${exchangeProperty." + REQUEST + ".sessionId})"))
+                .setHeader(Ddb2Constants.SCAN_INDEX_FORWARD, constant(false))
+                .setHeader(Ddb2Constants.LIMIT, simple("{{mangaassist.chat.history-turns}}", Integer.class))
+                .doTry()
+                    .to(SESSIONS + "?operation=Query")
+                    .setProperty(HISTORY, method("chatSteps", "history"))
+                    .setProperty(HISTORY_SOURCE, constant(ChatRecentTurns.Source.SESSIONS))
+                .doCatch(Exception.class)
+                    // as the seed: an unreadable history costs the context of earlier turns, not the answer
+                    .setProperty(HISTORY, method("chatSteps", "historyUnavailable"))
+                    .setProperty(HISTORY_SOURCE, constant(ChatRecentTurns.Source.UNAVAILABLE))
                 .end();
 
         // Bedrock within the time budget: a throttled or timed-out call falls back once to the fast model
@@ -203,6 +209,11 @@ public class ChatRoutes extends RouteBuilder {
                 .split(method("chatSteps", "sessionItems"))
                     .setHeader(Ddb2Constants.ITEM, body())
                     .to(SESSIONS + "?operation=PutItem")
+                .end()
+                // a session Redis had no marker of is new, or Redis lost its data: its set starts from
+                // whatever DynamoDB holds (read here, off the answer's path)
+                .filter(exchangeProperty(HISTORY_SOURCE).isEqualTo(ChatRecentTurns.Source.NEW))
+                    .to("direct:chat-history-query")
                 .end()
                 .bean("chatRecentTurns", "remember").id("chat-remember-recent-turns")
                 .setHeader(RedisConstants.COMMAND, constant("SETEX"))

@@ -101,12 +101,14 @@ public class ChatAdmission {
         CompletableFuture<String> cached = redis.opsForValue().get(cacheKey).toFuture();
         CompletableFuture<List<String>> turns = redis.opsForZSet()
                 .range(ChatRecentTurns.key(sessionId), Range.closed((long) -historyTurns, -1L)).collectList().toFuture();
+        CompletableFuture<Boolean> known = redis.hasKey(ChatRecentTurns.knownKey(sessionId)).toFuture();
 
         Failures failures = new Failures();
         Long n = await(count, deadline, ChatMetrics.STEP_RATE_LIMIT, failures);
         if (n != null && n > limit.maxMessages()) {
             cached.cancel(false);
             turns.cancel(false);
+            known.cancel(false);
             throw new ChatException(ChatErrorCode.RATE_LIMITED,
                     "session over " + limit.maxMessages() + " messages per " + limit.window());
         }
@@ -114,10 +116,17 @@ public class ChatAdmission {
         Admission admission;
         if (answer != null) {
             turns.cancel(false);
-            admission = new Admission(answer, null);
+            known.cancel(false);
+            admission = new Admission(answer, null, null);
         } else {
-            admission = new Admission(null,
-                    ChatRecentTurns.parse(await(turns, deadline, ChatMetrics.STEP_RECENT_TURNS, failures)));
+            List<String> members = await(turns, deadline, ChatMetrics.STEP_RECENT_TURNS, failures);
+            Boolean isKnown = null;
+            if (members == null) {
+                known.cancel(false);
+            } else {
+                isKnown = await(known, deadline, ChatMetrics.STEP_RECENT_TURNS, failures);
+            }
+            admission = new Admission(null, isKnown == null ? null : ChatRecentTurns.parse(members), isKnown);
         }
         failures.report(sessionId);
         return admission;
@@ -168,8 +177,18 @@ public class ChatAdmission {
      * What Redis said of a message.
      *
      * @param cached      the cached answer (JSON), null on a miss
-     * @param recentTurns the session's latest turns, oldest first; null on a hit or when Redis holds none
+     * @param recentTurns the session's latest turns in Redis, oldest first, maybe none; null on a hit or when
+     *                    Redis could not tell
+     * @param known       whether Redis has the session's marker (DynamoDB may hold turns of it); null as above
      */
-    public record Admission(String cached, List<ChatTurn> recentTurns) {
+    public record Admission(String cached, List<ChatTurn> recentTurns, Boolean known) {
+
+        /** Where the history of this message comes from (when it is not answered from the cache). */
+        public ChatRecentTurns.Source historySource() {
+            if (recentTurns != null && !recentTurns.isEmpty()) {
+                return ChatRecentTurns.Source.RECENT;
+            }
+            return Boolean.FALSE.equals(known) ? ChatRecentTurns.Source.NEW : ChatRecentTurns.Source.SESSIONS;
+        }
     }
 }

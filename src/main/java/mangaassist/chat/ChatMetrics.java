@@ -1,5 +1,6 @@
 package mangaassist.chat;
 
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,23 +29,24 @@ public class ChatMetrics {
     public static final String STEP_RECENT_TURNS = "recent-turns";
     /** Steps the answer went on without: session history unreadable, a cached answer unreadable. */
     public static final String DEGRADED = "mangaassist.chat.degraded";
-    /** Where fresh answers' session histories came from: Redis's recent turns or a DynamoDB query. */
+    /**
+     * Where fresh answers' session histories came from (tag source): Redis's recent turns, none (a new
+     * session), a DynamoDB query, or nowhere (DynamoDB failed).
+     */
     public static final String HISTORY_READS = "mangaassist.chat.history.reads";
-    public static final String SOURCE_RECENT = "recent";
-    public static final String SOURCE_SESSIONS = "sessions";
 
     private final MeterRegistry registry;
     // looked up once per tag set: a builder per answer costs an Id, tags and a map lookup each time
     private final Map<String, Timers> timers = new ConcurrentHashMap<>();
 
     // counted on every fresh answer: registered once
-    private final Map<String, Counter> historyReads;
+    private final Map<ChatRecentTurns.Source, Counter> historyReads = new EnumMap<>(ChatRecentTurns.Source.class);
 
     public ChatMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.historyReads = Map.of(
-                SOURCE_RECENT, registry.counter(HISTORY_READS, "flow", "chat", "source", SOURCE_RECENT),
-                SOURCE_SESSIONS, registry.counter(HISTORY_READS, "flow", "chat", "source", SOURCE_SESSIONS));
+        for (ChatRecentTurns.Source source : ChatRecentTurns.Source.values()) {
+            historyReads.put(source, registry.counter(HISTORY_READS, "flow", "chat", "source", sourceTag(source)));
+        }
     }
 
     /**
@@ -64,8 +66,13 @@ public class ChatMetrics {
         registry.counter(REDIS_FAILURES, "flow", "chat", "step", step).increment();
     }
 
-    public void historyRead(String source) {
+    public void historyRead(ChatRecentTurns.Source source) {
         historyReads.get(source).increment();
+    }
+
+    /** The tag value of a history source: recent, new, sessions, unavailable. */
+    public static String sourceTag(ChatRecentTurns.Source source) {
+        return source.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public void degraded(String step) {

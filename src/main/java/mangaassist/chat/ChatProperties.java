@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param sessionTtl        how long session turns are kept (DynamoDB TTL attribute)
  * @param recentTurnsTtl    how long Redis keeps a session's latest turns after its last answer (read with the
  *                          rate limit and cache, instead of a DynamoDB query); a session quiet for longer
- *                          reads its history from DynamoDB
+ *                          reads its history from DynamoDB ({@link ChatRecentTurns})
  * @param timeBudget        the whole answer's budget; a fallback is tried only within it
  * @param fallbackMinRemaining the least time left for a fallback call to be worth trying
  * @param rateLimit         messages allowed per session and window

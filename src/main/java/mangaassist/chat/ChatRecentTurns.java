@@ -20,28 +20,45 @@ import org.springframework.stereotype.Component;
  * message's history comes in the same round trip as its rate limit and cache read
  * ({@link ChatAdmission}) instead of a DynamoDB query on the answer's path.
  *
- * <p>One sorted set per session, {@code chat:turns:<sessionId>}: a member is a turn as JSON, its score
- * the turn's timestamp, trimmed to the latest {@code history-turns} and expiring
- * {@code recent-turns-ttl} after the session's last answer. Adding a turn that is already there changes
- * nothing, so a redelivered write cannot duplicate a turn.
+ * <p>Per session, two keys (one hash slot): {@code chat:{sessionId}:turns}, a sorted set whose members
+ * are turns as JSON scored by their timestamps, trimmed to the latest {@code history-turns} and expiring
+ * {@code recent-turns-ttl} after the session's last answer; and {@code chat:{sessionId}:known}, a
+ * marker kept as long as DynamoDB keeps the turns ({@code session-ttl}), which tells a new session (no
+ * history to read anywhere) from one Redis holds no turns of. Adding a turn that is already there
+ * changes nothing, so a redelivered write cannot duplicate a turn.
  *
- * <p>DynamoDB stays the record: the turns are written there first, and a session Redis knows nothing of
- * (new, quiet past the TTL, Redis flushed or down) reads DynamoDB, after which its set starts from what
- * DynamoDB held. A set is only ever appended to while it exists, so it never holds the latest turns
+ * <p>DynamoDB stays the record: the turns are written there first. A known session without turns in
+ * Redis (quiet past the TTL, or Redis failing) reads DynamoDB, after which its set starts from what
+ * DynamoDB held; so does, off the answer's path, a session Redis has no marker of (new, or Redis lost
+ * its data). A set is only ever appended to while it exists, so it never holds the latest turns
  * without the earlier ones.
  */
 @Component("chatRecentTurns")
 public class ChatRecentTurns {
 
+    /** Where a message's history came from; decides how its turns are added to Redis. */
+    public enum Source {
+        /** Redis's recent turns: the answer's turns are appended to them. */
+        RECENT,
+        /** A session Redis has no marker of: no history; the set starts from what DynamoDB holds. */
+        NEW,
+        /** A DynamoDB query: the set starts from its history. */
+        SESSIONS,
+        /** DynamoDB could not be read: the set is left alone (the next message reads DynamoDB again). */
+        UNAVAILABLE
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ChatRecentTurns.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String KEY_PREFIX = "chat:turns:";
 
-    // ARGV: turns to keep, expiry in ms, '1' when the turns start the set from the session's history
-    // ('0': append only, and only to a set that still exists), then score/member pairs
+    // KEYS: turns, marker. ARGV: turns to keep, the turns' expiry in ms, the marker's expiry in ms, mode
+    // ('seed': the turns start the set from the session's history; 'append': only to a set that still
+    // exists; 'none': the marker only), then score/member pairs
     static final RedisScript<Long> REMEMBER = new DefaultRedisScript<>(
-            "if ARGV[3] == '0' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
-                    + "redis.call('ZADD', KEYS[1], unpack(ARGV, 4)) "
+            "redis.call('SET', KEYS[2], '1', 'PX', ARGV[3]) "
+                    + "if ARGV[4] == 'none' or #ARGV < 5 then return 0 end "
+                    + "if ARGV[4] == 'append' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
+                    + "redis.call('ZADD', KEYS[1], unpack(ARGV, 5)) "
                     + "redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1)) "
                     + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) "
                     + "return 1", Long.class);
@@ -49,30 +66,32 @@ public class ChatRecentTurns {
     private final StringRedisTemplate redis;
     private final int keep;
     private final Duration ttl;
+    private final Duration knownFor;
 
     @Autowired
     public ChatRecentTurns(StringRedisTemplate redis, ChatProperties chat) {
-        this(redis, chat.historyTurns(), chat.recentTurnsTtl());
+        this(redis, chat.historyTurns(), chat.recentTurnsTtl(), chat.sessionTtl());
     }
 
-    ChatRecentTurns(StringRedisTemplate redis, int keep, Duration ttl) {
+    ChatRecentTurns(StringRedisTemplate redis, int keep, Duration ttl, Duration knownFor) {
         this.redis = redis;
         this.keep = keep;
         this.ttl = ttl;
+        this.knownFor = knownFor;
     }
 
+    /** The session's recent turns (a sorted set). */
     public static String key(String sessionId) {
-        return KEY_PREFIX + sessionId;
+        return "chat:{" + sessionId + "}:turns";
     }
 
-    /**
-     * The turns Redis holds (oldest first), or null when it holds none: the session's history is then
-     * read from DynamoDB. An unreadable member is skipped, as an unreadable DynamoDB item is.
-     */
+    /** The marker of a session whose turns DynamoDB keeps. */
+    public static String knownKey(String sessionId) {
+        return "chat:{" + sessionId + "}:known";
+    }
+
+    /** The turns Redis holds, oldest first; an unreadable member is skipped, as an unreadable DynamoDB item is. */
     public static List<ChatTurn> parse(List<String> members) {
-        if (members == null || members.isEmpty()) {
-            return null;
-        }
         List<ChatTurn> turns = new ArrayList<>(members.size());
         for (String member : members) {
             try {
@@ -88,34 +107,41 @@ public class ChatRecentTurns {
     }
 
     /**
-     * Adds the answer's two turns to the session's set, after they are in DynamoDB.
+     * Marks the session known and adds the answer's two turns to its set, after they are in DynamoDB.
      *
-     * @param turns  the question and the answer, as stored in DynamoDB
-     * @param recent the history Redis gave this message, null if it had none
-     * @param seed   the history DynamoDB gave this message, null if it was not read or unreadable
-     * @return whether the set was written: not when Redis had no history and DynamoDB's was unreadable
-     *         (the next message reads DynamoDB again), nor when the set expired in between
+     * @param turns   the question and the answer, as stored in DynamoDB
+     * @param source  where this message's history came from
+     * @param history that history (for {@link Source#SESSIONS}: what the set starts from)
+     * @return whether the set was written: not when DynamoDB's history was unreadable, nor when the set
+     *         expired between the admission and now
      */
     public boolean remember(@ExchangeProperty(ChatSteps.REQUEST) ChatRequest request,
                             @ExchangeProperty(ChatSteps.NEW_TURNS) List<ChatTurn> turns,
-                            @ExchangeProperty(ChatSteps.RECENT) List<ChatTurn> recent,
-                            @ExchangeProperty(ChatSteps.HISTORY_SEED) List<ChatTurn> seed) throws JsonProcessingException {
-        if (recent == null && seed == null) {
-            return false;
+                            @ExchangeProperty(ChatSteps.HISTORY_SOURCE) Source source,
+                            @ExchangeProperty(ChatSteps.HISTORY) List<ChatTurn> history) throws JsonProcessingException {
+        List<ChatTurn> add = new ArrayList<>();
+        String mode;
+        if (source == Source.RECENT) {
+            mode = "append";
+            add.addAll(turns);
+        } else if (source == Source.SESSIONS) {
+            mode = "seed";
+            add.addAll(history);
+            add.addAll(turns);
+        } else {
+            mode = "none";
         }
-        List<ChatTurn> add = new ArrayList<>(turns);
-        if (recent == null) {
-            add.addAll(0, seed);
-        }
-        List<String> args = new ArrayList<>(3 + 2 * add.size());
+        List<String> args = new ArrayList<>(4 + 2 * add.size());
         args.add(Integer.toString(keep));
         args.add(Long.toString(ttl.toMillis()));
-        args.add(recent == null ? "1" : "0");
+        args.add(Long.toString(knownFor.toMillis()));
+        args.add(mode);
         for (ChatTurn turn : add) {
             args.add(Long.toString(turn.timestamp()));
             args.add(JSON.writeValueAsString(turn));
         }
-        Long written = redis.execute(REMEMBER, List.of(key(request.sessionId())), args.toArray());
+        String session = request.sessionId();
+        Long written = redis.execute(REMEMBER, List.of(key(session), knownKey(session)), args.toArray());
         return written != null && written == 1;
     }
 }

@@ -34,10 +34,8 @@ public class ChatSteps {
     public static final String ADMISSION = "chatAdmission";
     public static final String CACHED = "chatCached";
     public static final String HISTORY = "chatHistory";
-    /** The session's latest turns as Redis holds them; null when it holds none (history then from DynamoDB). */
-    public static final String RECENT = "chatRecentTurns";
-    /** The history read from DynamoDB: the session's Redis turns start from it. */
-    public static final String HISTORY_SEED = "chatHistorySeed";
+    /** Where the history came from ({@link ChatRecentTurns.Source}). */
+    public static final String HISTORY_SOURCE = "chatHistorySource";
     /** The question and answer being remembered, with the timestamps both stores keep. */
     public static final String NEW_TURNS = "chatNewTurns";
     public static final String INTENT = "chatIntent";
@@ -85,19 +83,23 @@ public class ChatSteps {
         return ChatCacheKey.of(request.sessionId(), request.message());
     }
 
-    /** The history Redis gave with the admission, or null when it has none (or the admission had no word). */
+    /** Where the history is read: Redis's recent turns, none (a new session) or DynamoDB (when Redis cannot tell). */
+    public ChatRecentTurns.Source historySource(@ExchangeProperty(ADMISSION) ChatAdmission.Admission admission) {
+        return admission == null ? ChatRecentTurns.Source.SESSIONS : admission.historySource();
+    }
+
+    /** The history Redis gave with the admission: its recent turns, none for a new session. */
     public List<ChatTurn> recentHistory(@ExchangeProperty(ADMISSION) ChatAdmission.Admission admission) {
-        List<ChatTurn> recent = admission == null ? null : admission.recentTurns();
-        if (recent != null) {
-            metrics.historyRead(ChatMetrics.SOURCE_RECENT);
-        }
-        return recent;
+        return admission.recentTurns();
     }
 
     /** The history query's items (newest first) as turns, oldest first. */
     public List<ChatTurn> history(@Header(Ddb2Constants.ITEMS) List<Map<String, AttributeValue>> items) {
-        metrics.historyRead(ChatMetrics.SOURCE_SESSIONS);
         return ChatSessions.toTurns(items);
+    }
+
+    public void historyRead(@ExchangeProperty(HISTORY_SOURCE) ChatRecentTurns.Source source) {
+        metrics.historyRead(source);
     }
 
     public Intent intent(@ExchangeProperty(REQUEST) ChatRequest request) {

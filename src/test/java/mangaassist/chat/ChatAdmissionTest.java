@@ -140,7 +140,7 @@ class ChatAdmissionTest {
             ChatAdmission admission = admission(new ReactiveStringRedisTemplate(nowhere), Clock.systemUTC());
             admission.connect();
             for (int i = 0; i <= LIMIT.maxMessages(); i++) {
-                assertThat(admission.countAndRead("s-down", "chat:resp:s-down")).isEqualTo(new ChatAdmission.Admission(null, null));
+                assertThat(admission.countAndRead("s-down", "chat:resp:s-down")).isEqualTo(new ChatAdmission.Admission(null, null, null));
             }
             assertThat(failures(ChatMetrics.STEP_RATE_LIMIT)).isEqualTo(LIMIT.maxMessages() + 1);
             assertThat(failures(ChatMetrics.STEP_CACHE_LOOKUP)).isEqualTo(LIMIT.maxMessages() + 1);
@@ -156,24 +156,42 @@ class ChatAdmissionTest {
     @Test
     void aMissBringsTheTurnsRememberedForTheSessionOldestFirstAndAHitNone() throws Exception {
         ChatRecentTurns recent = recentTurns();
-        List<ChatTurn> first = ChatSessions.turns("一つ目の質問", "一つ目の回答", 1_000L);
-        // a new session: no turns from Redis, DynamoDB's (here none) start the set
         ChatAdmission admission = admission(reactive, Clock.systemUTC());
-        assertThat(admission.countAndRead("s-turns", "chat:resp:s-turns-1").recentTurns()).isNull();
-        assertThat(recent.remember(request("s-turns"), first, null, List.of())).isTrue();
+        // a session Redis has never seen: new, no history to read
+        ChatAdmission.Admission first = admission.countAndRead("s-turns", "chat:resp:s-turns-1");
+        assertThat(first.historySource()).isEqualTo(ChatRecentTurns.Source.NEW);
+        assertThat(first.recentTurns()).isEmpty();
+        // its answer is remembered with what DynamoDB held (nothing before this answer)
+        List<ChatTurn> one = ChatSessions.turns("一つ目の質問", "一つ目の回答", 1_000L);
+        assertThat(recent.remember(request("s-turns"), one, ChatRecentTurns.Source.SESSIONS, List.of())).isTrue();
 
-        List<ChatTurn> second = ChatSessions.turns("second question", "second answer", 2_000L);
-        List<ChatTurn> known = admission.countAndRead("s-turns", "chat:resp:s-turns-2").recentTurns();
-        assertThat(known).containsExactlyElementsOf(first);
-        assertThat(recent.remember(request("s-turns"), second, known, null)).isTrue();
+        ChatAdmission.Admission second = admission.countAndRead("s-turns", "chat:resp:s-turns-2");
+        assertThat(second.historySource()).isEqualTo(ChatRecentTurns.Source.RECENT);
+        assertThat(second.recentTurns()).containsExactlyElementsOf(one);
+        List<ChatTurn> two = ChatSessions.turns("second question", "second answer", 2_000L);
+        assertThat(recent.remember(request("s-turns"), two, ChatRecentTurns.Source.RECENT, second.recentTurns())).isTrue();
 
         assertThat(admission.countAndRead("s-turns", "chat:resp:s-turns-3").recentTurns())
-                .containsExactly(first.get(0), first.get(1), second.get(0), second.get(1));
+                .containsExactly(one.get(0), one.get(1), two.get(0), two.get(1));
 
         // a cached answer needs no history
-        assertThat(recent.remember(request("s-turns-hit"), first, null, List.of())).isTrue();
+        recent.remember(request("s-turns-hit"), one, ChatRecentTurns.Source.SESSIONS, List.of());
         redis.opsForValue().set("chat:resp:s-turns-hit", "{\"cached\":true}");
         assertThat(admission.countAndRead("s-turns-hit", "chat:resp:s-turns-hit").recentTurns()).isNull();
+    }
+
+    @Test
+    void aKnownSessionWhoseTurnsRedisNoLongerHoldsIsReadFromDynamoDb() throws Exception {
+        recentTurns().remember(request("s-quiet"), ChatSessions.turns("q", "a", 1_000L), ChatRecentTurns.Source.SESSIONS,
+                List.of());
+        // quiet past recent-turns-ttl: the turns expired, the marker (kept for session-ttl) did not
+        redis.delete(ChatRecentTurns.key("s-quiet"));
+
+        ChatAdmission.Admission admitted = admission(reactive, Clock.systemUTC()).countAndRead("s-quiet", "chat:resp:s-quiet");
+
+        assertThat(admitted.known()).isTrue();
+        assertThat(admitted.historySource()).isEqualTo(ChatRecentTurns.Source.SESSIONS);
+        assertThat(redis.getExpire(ChatRecentTurns.knownKey("s-quiet"), TimeUnit.DAYS)).isBetween(29L, 30L);
     }
 
     @Test
@@ -185,9 +203,9 @@ class ChatAdmissionTest {
         }
         List<ChatTurn> now = ChatSessions.turns("q3", "a3", 9_000L);
 
-        assertThat(recent.remember(request("s-seed"), now, null, history)).isTrue();
+        assertThat(recent.remember(request("s-seed"), now, ChatRecentTurns.Source.SESSIONS, history)).isTrue();
         // a redelivery of the same write (say, its reply was lost) adds nothing
-        assertThat(recent.remember(request("s-seed"), now, null, history)).isTrue();
+        assertThat(recent.remember(request("s-seed"), now, ChatRecentTurns.Source.SESSIONS, history)).isTrue();
 
         List<ChatTurn> kept = ChatRecentTurns.parse(redis.opsForZSet().range(ChatRecentTurns.key("s-seed"), 0, -1)
                 .stream().toList());
@@ -196,28 +214,29 @@ class ChatAdmissionTest {
     }
 
     @Test
-    void turnsAreOnlyAppendedToASetThatStillExists() throws Exception {
+    void turnsAreOnlyAppendedToASetThatStillExistsAndNeverAfterAnUnreadableHistory() throws Exception {
         // the set expired (or Redis was flushed) after admission read it: appending would leave a set
         // without the session's earlier turns; nothing is written, the next message reads DynamoDB
         List<ChatTurn> known = ChatSessions.turns("earlier", "earlier answer", 1_000L);
-        assertThat(recentTurns().remember(request("s-expired"), ChatSessions.turns("q", "a", 2_000L), known, null))
-                .isFalse();
+        assertThat(recentTurns().remember(request("s-expired"), ChatSessions.turns("q", "a", 2_000L),
+                ChatRecentTurns.Source.RECENT, known)).isFalse();
         assertThat(redis.hasKey(ChatRecentTurns.key("s-expired"))).isFalse();
-        // and with neither Redis's turns nor DynamoDB's history (it was unreadable) nothing is either
-        assertThat(recentTurns().remember(request("s-unread"), ChatSessions.turns("q", "a", 2_000L), null, null))
-                .isFalse();
+        // DynamoDB's history was unreadable: the set is left alone, the session marked known (its turns are in DynamoDB)
+        assertThat(recentTurns().remember(request("s-unread"), ChatSessions.turns("q", "a", 2_000L),
+                ChatRecentTurns.Source.UNAVAILABLE, List.of())).isFalse();
         assertThat(redis.hasKey(ChatRecentTurns.key("s-unread"))).isFalse();
+        assertThat(redis.hasKey(ChatRecentTurns.knownKey("s-unread"))).isTrue();
     }
 
     @Test
-    void anUnreadableMemberIsSkippedAndAnEmptySetIsNoHistory() {
-        assertThat(ChatRecentTurns.parse(List.of())).isNull();
+    void anUnreadableMemberIsSkipped() {
+        assertThat(ChatRecentTurns.parse(List.of())).isEmpty();
         assertThat(ChatRecentTurns.parse(List.of("{not json", "{\"role\":\"user\",\"content\":\"hi\",\"timestamp\":5}")))
                 .containsExactly(ChatTurn.user("hi", 5));
     }
 
     private static ChatRecentTurns recentTurns() {
-        return new ChatRecentTurns(redis, HISTORY_TURNS, Duration.ofHours(1));
+        return new ChatRecentTurns(redis, HISTORY_TURNS, Duration.ofHours(1), Duration.ofDays(30));
     }
 
     private static ChatRequest request(String sessionId) {

@@ -171,30 +171,55 @@ class ChatFlowTest {
     @Test
     void theLatestTurnsOfTheSessionGoIntoThePromptOldestFirst() {
         String session = newSession();
+        double asNew = historyReads(ChatRecentTurns.Source.NEW);
         for (int i = 1; i <= 3; i++) {
             assertThat(post(message(session, "question number " + i + " about manga", "fast")).getStatusCode().value())
                     .isEqualTo(200);
             awaitRemembered(session, 2 * i);
         }
+        // the first message of a session no one knew was answered without asking DynamoDB
+        assertThat(historyReads(ChatRecentTurns.Source.NEW) - asNew).isEqualTo(1);
         post(message(session, "question number 4 about manga", "fast"));
         assertPromptHoldsQuestions(1, 2, 3, 4);
-        // the history came from Redis's recent turns; now Redis forgets them (flushed, or the session was
-        // quiet past recent-turns-ttl): DynamoDB gives the same history, and the recent turns start from it
+        // the history came from Redis's recent turns; now Redis forgets them (the session was quiet past
+        // recent-turns-ttl): DynamoDB gives the same history, and the recent turns start from it
         awaitRemembered(session, 8);
-        double fromDynamoDb = historyReads(ChatMetrics.SOURCE_SESSIONS);
+        double fromDynamoDb = historyReads(ChatRecentTurns.Source.SESSIONS);
         redis.delete(ChatRecentTurns.key(session));
         post(message(session, "question number 5 about manga", "fast"));
         assertPromptHoldsQuestions(1, 2, 3, 4, 5);
-        assertThat(historyReads(ChatMetrics.SOURCE_SESSIONS) - fromDynamoDb).isEqualTo(1);
+        assertThat(historyReads(ChatRecentTurns.Source.SESSIONS) - fromDynamoDb).isEqualTo(1);
         awaitRemembered(session, 10);
-        double fromRedis = historyReads(ChatMetrics.SOURCE_RECENT);
+        double fromRedis = historyReads(ChatRecentTurns.Source.RECENT);
         post(message(session, "question number 6 about manga", "fast"));
         assertPromptHoldsQuestions(1, 2, 3, 4, 5, 6);
-        assertThat(historyReads(ChatMetrics.SOURCE_RECENT) - fromRedis).isEqualTo(1);
+        assertThat(historyReads(ChatRecentTurns.Source.RECENT) - fromRedis).isEqualTo(1);
         // Redis keeps the latest history-turns (10): question 1 and its answer are gone
-        await().atMost(WAIT).untilAsserted(() -> assertThat(redis.opsForZSet().range(ChatRecentTurns.key(session), 0, 0))
-                .singleElement().asString().contains("question number 2 about manga"));
+        awaitOldestRecentTurn(session, "question number 2 about manga");
         assertThat(redis.opsForZSet().size(ChatRecentTurns.key(session))).isEqualTo(historyTurns);
+    }
+
+    @Test
+    void afterRedisLostASessionItsNextAnswerGoesWithoutHistoryAndTheOneAfterHasItAgain() {
+        String session = newSession();
+        for (int i = 1; i <= 2; i++) {
+            post(message(session, "question number " + i + " about manga", "fast"));
+            awaitRemembered(session, 2 * i);
+        }
+        // Redis flushed (or failed over without its data): nothing tells the session from a new one
+        redis.delete(List.of(ChatRecentTurns.key(session), ChatRecentTurns.knownKey(session)));
+        post(message(session, "question number 3 about manga", "fast"));
+        assertPromptHoldsQuestions(3);
+        // off the answer's path, the recent turns started again from everything DynamoDB holds
+        awaitOldestRecentTurn(session, "question number 1 about manga");
+        awaitRemembered(session, 6);
+        post(message(session, "question number 4 about manga", "fast"));
+        assertPromptHoldsQuestions(1, 2, 3, 4);
+    }
+
+    private void awaitOldestRecentTurn(String session, String content) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(redis.opsForZSet().range(ChatRecentTurns.key(session), 0, 0))
+                .singleElement().asString().contains(content));
     }
 
     /** The last prompt holds these questions, each followed by its answer, the last one unanswered, oldest first. */
@@ -215,8 +240,8 @@ class ChatFlowTest {
                 && redis.opsForZSet().size(ChatRecentTurns.key(session)) >= Math.min(turns, historyTurns));
     }
 
-    private double historyReads(String source) {
-        return meters.find(ChatMetrics.HISTORY_READS).tag("source", source).counter().count();
+    private double historyReads(ChatRecentTurns.Source source) {
+        return meters.find(ChatMetrics.HISTORY_READS).tag("source", ChatMetrics.sourceTag(source)).counter().count();
     }
 
     @Test

@@ -52,7 +52,7 @@ class ChatRouteTest extends RouteTestSupport {
 
     @Override
     protected void advise(CamelContext context) throws Exception {
-        AdviceWith.adviceWith(context, "chat-history",
+        AdviceWith.adviceWith(context, "chat-history-query",
                 a -> a.weaveByToUri("aws2-ddb:*").replace().to("mock:sessions-query"));
         AdviceWith.adviceWith(context, "chat-invoke",
                 a -> a.weaveByToUri("aws-bedrock:*").replace().to("mock:bedrock"));
@@ -98,10 +98,12 @@ class ChatRouteTest extends RouteTestSupport {
                 .containsExactly("前の質問です", "前の回答です", "ワンピースについて教えて");
         sessions.assertIsSatisfied();
         cache.assertIsSatisfied();
-        // Redis had no turns of s-1: its set starts from DynamoDB's history, then the new turns as DynamoDB has them
+        // Redis could not tell (the admission is a mock): its set starts from DynamoDB's history, then the
+        // new turns as DynamoDB has them
         recent.assertIsSatisfied();
         Exchange remembered = recent.getReceivedExchanges().get(0);
-        assertThat(remembered.getProperty(ChatSteps.HISTORY_SEED, List.class)).isEqualTo(earlier);
+        assertThat(remembered.getProperty(ChatSteps.HISTORY_SOURCE)).isEqualTo(ChatRecentTurns.Source.SESSIONS);
+        assertThat(remembered.getProperty(ChatSteps.HISTORY, List.class)).isEqualTo(earlier);
         List<?> turns = remembered.getProperty(ChatSteps.NEW_TURNS, List.class);
         assertThat(turns).extracting("content").containsExactly("ワンピースについて教えて", "お問い合わせありがとうございます。");
         assertThat(sessions.getReceivedExchanges()).extracting(e -> e.getMessage().getHeader(Ddb2Constants.ITEM, Map.class)
@@ -112,14 +114,14 @@ class ChatRouteTest extends RouteTestSupport {
     @Test
     void turnsRedisHoldsAreTheHistoryWithoutADynamoDbQueryAndTheAnswerIsAddedToThem() throws Exception {
         List<ChatTurn> known = ChatSessions.turns("Who wrote Monster?", "Naoki Urasawa.", 1_000L);
-        when(admission.admit(any(ChatRequest.class), any())).thenReturn(new ChatAdmission.Admission(null, known));
+        when(admission.admit(any(ChatRequest.class), any())).thenReturn(new ChatAdmission.Admission(null, known, true));
         MockEndpoint history = camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class);
         history.expectedMessageCount(0);
         MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
         bedrock.whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("Yes, also 20th Century Boys.")));
         MockEndpoint recent = camelContext.getEndpoint("mock:recent-turns", MockEndpoint.class);
         recent.expectedMessageCount(1);
-        double fromRedis = historyReads(ChatMetrics.SOURCE_RECENT);
+        double fromRedis = historyReads(ChatRecentTurns.Source.RECENT);
 
         JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest",
                 message("s-9", "Did he write anything else?", "fast"), String.class));
@@ -131,9 +133,43 @@ class ChatRouteTest extends RouteTestSupport {
                 .containsExactly("Who wrote Monster?", "Naoki Urasawa.", "Did he write anything else?");
         history.assertIsSatisfied();
         recent.assertIsSatisfied();
-        assertThat(recent.getReceivedExchanges().get(0).getProperty(ChatSteps.HISTORY_SEED)).isNull();
-        assertThat(recent.getReceivedExchanges().get(0).getProperty(ChatSteps.RECENT)).isEqualTo(known);
-        assertThat(historyReads(ChatMetrics.SOURCE_RECENT) - fromRedis).isEqualTo(1);
+        assertThat(recent.getReceivedExchanges().get(0).getProperty(ChatSteps.HISTORY_SOURCE))
+                .isEqualTo(ChatRecentTurns.Source.RECENT);
+        assertThat(historyReads(ChatRecentTurns.Source.RECENT) - fromRedis).isEqualTo(1);
+    }
+
+    @Test
+    void aNewSessionIsAnsweredWithoutADynamoDbQueryWhichComesAfterTheAnswerToStartItsRecentTurns() throws Exception {
+        when(admission.admit(any(ChatRequest.class), any())).thenReturn(new ChatAdmission.Admission(null, List.of(), false));
+        CountDownLatch answered = new CountDownLatch(1);
+        // the query is held until the answer is in: were it on the answer's path, it would be let go by the
+        // time-out instead, and say so
+        List<Boolean> queriedAfterTheAnswer = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MockEndpoint history = camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class);
+        history.whenAnyExchangeReceived(e -> {
+            queriedAfterTheAnswer.add(answered.await(5, TimeUnit.SECONDS));
+            e.getMessage().setHeader(Ddb2Constants.ITEMS, List.of());
+        });
+        MockEndpoint bedrock = camelContext.getEndpoint("mock:bedrock", MockEndpoint.class);
+        bedrock.whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("Welcome!")));
+        MockEndpoint recent = camelContext.getEndpoint("mock:recent-turns", MockEndpoint.class);
+        recent.expectedMessageCount(1);
+        double asNew = historyReads(ChatRecentTurns.Source.NEW);
+
+        JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest", message("s-11", "hello, first time here", "fast"),
+                String.class));
+        answered.countDown();
+
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        JsonNode sent = JSON.readTree(bedrock.getReceivedExchanges().get(0).getMessage().getBody(InvokeModelRequest.class)
+                .body().asUtf8String());
+        assertThat(sent.path("messages")).hasSize(1);
+        assertThat(historyReads(ChatRecentTurns.Source.NEW) - asNew).isEqualTo(1);
+        recent.assertIsSatisfied();
+        // DynamoDB was asked once the answer was out, by the remembering, whose set then starts from it
+        assertThat(queriedAfterTheAnswer).containsExactly(true);
+        assertThat(recent.getReceivedExchanges().get(0).getProperty(ChatSteps.HISTORY_SOURCE))
+                .isEqualTo(ChatRecentTurns.Source.SESSIONS);
     }
 
     @Test
@@ -164,11 +200,11 @@ class ChatRouteTest extends RouteTestSupport {
     }
 
     private static ChatAdmission.Admission cached(String json) {
-        return new ChatAdmission.Admission(json, null);
+        return new ChatAdmission.Admission(json, null, null);
     }
 
-    private double historyReads(String source) {
-        return meters.find(ChatMetrics.HISTORY_READS).tag("source", source).counter().count();
+    private double historyReads(ChatRecentTurns.Source source) {
+        return meters.find(ChatMetrics.HISTORY_READS).tag("source", ChatMetrics.sourceTag(source)).counter().count();
     }
 
     @Test
