@@ -206,10 +206,8 @@ public class ChatRoutes extends RouteBuilder {
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(100)
                         .retryAttemptedLogLevel(LoggingLevel.WARN))
                 .setProperty(NEW_TURNS, method("chatSteps", "newTurns"))
-                .split(method("chatSteps", "sessionItems"))
-                    .setHeader(Ddb2Constants.ITEM, body())
-                    .to(SESSIONS + "?operation=PutItem")
-                .end()
+                // both turns in one BatchWriteItem, an operation the aws2-ddb component lacks
+                .bean("chatSessionWriter", "write").id("chat-remember-session")
                 // a session Redis had no marker of is new, or Redis lost its data: its set starts from
                 // whatever DynamoDB holds (read here, off the answer's path)
                 .filter(exchangeProperty(HISTORY_SOURCE).isEqualTo(ChatRecentTurns.Source.NEW))

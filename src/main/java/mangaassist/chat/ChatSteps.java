@@ -185,11 +185,6 @@ public class ChatSteps {
         return ChatSessions.turns(request.message(), reply.text(), System.currentTimeMillis());
     }
 
-    public List<Map<String, AttributeValue>> sessionItems(@ExchangeProperty(REQUEST) ChatRequest request,
-                                                          @ExchangeProperty(NEW_TURNS) List<ChatTurn> turns) {
-        return ChatSessions.toItems(request.sessionId(), turns, chat.sessionTtl());
-    }
-
     /** A cached answer: the language it was given in and the model's reply. */
     public record CachedAnswer(String language, ModelReply reply) {
     }
