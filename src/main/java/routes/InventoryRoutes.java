@@ -1,16 +1,11 @@
 package routes;
 
 import static mangaassist.inventory.InventorySteps.ISBN;
-import static mangaassist.inventory.InventorySteps.ISBNS;
 
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import mangaassist.inventory.InventoryCoalescer;
 import mangaassist.inventory.InventoryProperties;
 import mangaassist.inventory.erp.ErpRateLimiter;
@@ -41,17 +36,13 @@ import org.springframework.stereotype.Component;
 public class InventoryRoutes extends RouteBuilder {
 
     static final String ERP = "cxf:bean:erpInventory";
-    /** Exchange property: the ERP call's running timer sample. */
-    static final String CALL_SAMPLE = "mangaassist.inventory.erpCallSample";
 
     private final InventoryProperties inventory;
     private final ErpRateLimiter erpRateLimiter;
-    private final MeterRegistry meters;
 
-    public InventoryRoutes(InventoryProperties inventory, ErpRateLimiter erpRateLimiter, MeterRegistry meters) {
+    public InventoryRoutes(InventoryProperties inventory, ErpRateLimiter erpRateLimiter) {
         this.inventory = inventory;
         this.erpRateLimiter = erpRateLimiter;
-        this.meters = meters;
     }
 
     @Override
@@ -145,29 +136,17 @@ public class InventoryRoutes extends RouteBuilder {
 
         // The rate limit as the ERP counts it, on arrival: a permit from before the send until 1 s after the call could
         // last have reached the ERP (its end, or the arrival allowance after the permit, whichever comes first).
-        // The call's meters are registered once, here, with the tags the micrometer: endpoints gave them (camelContext,
-        // flow): those endpoints evaluated their options and tags as expressions and converted the action to its enum on
-        // every call, 8 % of the bytes allocated in the distinct benchmark for two or three meter updates per call.
-        Timer callTimer = Timer.builder("mangaassist.inventory.erp.call")
-                .tags("camelContext", getContext().getName(), "flow", "inventory").register(meters);
-        DistributionSummary lookupsPerCall = DistributionSummary.builder("mangaassist.inventory.erp.lookups-per-call")
-                .tags("camelContext", getContext().getName(), "flow", "inventory").register(meters);
+        // The call's meters: ErpCalls.
         from("direct:inventory-erp-call").routeId("inventory-erp-call").errorHandler(noErrorHandler())
                 .bean("inventorySteps", "erpRequest")
-                .process(e -> {
-                    e.setProperty(ErpRateLimiter.PERMIT, erpRateLimiter.acquire());
-                    e.setProperty(CALL_SAMPLE, Timer.start(meters));
-                }).id("erp-permit-acquire")
+                .bean("erpCalls", "start")
                 .doTry()
                     .to(ERP)
                 .doFinally()
-                    .process(e -> {
-                        erpRateLimiter.release(e.getProperty(ErpRateLimiter.PERMIT, ErpRateLimiter.Permit.class));
-                        e.getProperty(CALL_SAMPLE, Timer.Sample.class).stop(callTimer);
-                    }).id("erp-permit-release")
+                    .bean("erpCalls", "end")
                 .end()
                 .bean("inventorySteps", "erpResult")
-                .process(e -> lookupsPerCall.record(e.getProperty(ISBNS, Collection.class).size())).id("erp-lookups-per-call");
+                .bean("erpCalls", "counted");
     }
 
     /**

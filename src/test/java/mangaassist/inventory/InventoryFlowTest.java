@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.erp.ErpCatalog;
@@ -161,6 +162,9 @@ class InventoryFlowTest {
         assertThat(erp.stats().totalCalls()).as("30 identical lookups in flight").isEqualTo(1);
 
         erp.stats().reset();
+        DistributionSummary lookupsPerCall = meters.get("mangaassist.inventory.erp.lookups-per-call").summary();
+        long callsTimed = meters.get("mangaassist.inventory.erp.call").timer().count();
+        double lookupsCounted = lookupsPerCall.totalAmount();
         List<String> distinct = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             distinct.add(randomIsbn());
@@ -173,6 +177,9 @@ class InventoryFlowTest {
         assertThat(erp.stats().isbnCountPerCall().stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
         assertThat(erp.stats().totalCalls()).as("100 distinct ISBNs in batches of up to 20: %s", erp.stats().isbnCountPerCall())
                 .isLessThanOrEqualTo(10);
+        // the call meters saw the same: each call timed, its ISBNs counted
+        assertThat(meters.get("mangaassist.inventory.erp.call").timer().count() - callsTimed).isEqualTo(erp.stats().totalCalls());
+        assertThat(lookupsPerCall.totalAmount() - lookupsCounted).isEqualTo(100);
     }
 
     @Test
