@@ -19,6 +19,7 @@ import static mangaassist.chat.ChatSteps.STREAM;
 import mangaassist.chat.ChatException;
 import mangaassist.chat.ChatInventorySteps;
 import mangaassist.chat.ChatRecentTurns;
+import mangaassist.chat.ChatReplies;
 import mangaassist.platform.ErrorResponses;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -109,7 +110,8 @@ public class ChatRoutes extends RouteBuilder {
                         .setBody(method("chatSteps", "answer"))
                 .end()
                 .removeHeaders("*", "CamelVertxWebsocket.connectionKey")
-                .convertBodyTo(String.class);
+                // compact, as the partial and error frames (Camel's JsonNode-to-String converter pretty-prints)
+                .setBody(method(ChatReplies.class, "json"));
 
         // the latest turns came with the admission when Redis holds them (none for a new session);
         // DynamoDB, the record, is asked when Redis cannot tell

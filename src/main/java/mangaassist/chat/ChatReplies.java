@@ -1,5 +1,6 @@
 package mangaassist.chat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
@@ -14,6 +15,11 @@ public final class ChatReplies {
     }
 
     /** {@code {"status":"success","requestId","data":{message,sessionId,language},"usage":{..},"metadata":{..}}} */
+    /** A frame as compact JSON text. */
+    public static String json(JsonNode frame) {
+        return frame.toString();
+    }
+
     public static ObjectNode success(String requestId, String sessionId, String language, ModelReply reply,
                                      boolean cached, long latencyMs) {
         Objects.requireNonNull(reply, "reply");

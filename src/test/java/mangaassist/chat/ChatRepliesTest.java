@@ -72,4 +72,11 @@ class ChatRepliesTest {
         }
         assertThat(ChatErrorCode.RATE_LIMITED.httpStatus()).isEqualTo(429);
     }
+
+    @Test
+    void framesAreCompactJson() {
+        ObjectNode frame = ChatReplies.partial("r-1", "s-1", "こんにちは");
+        assertThat(ChatReplies.json(frame)).doesNotContain("\n").doesNotContain(" : ")
+                .isEqualTo("{\"status\":\"partial\",\"requestId\":\"r-1\",\"data\":{\"delta\":\"こんにちは\",\"sessionId\":\"s-1\"}}");
+    }
 }
