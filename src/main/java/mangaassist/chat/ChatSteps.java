@@ -163,10 +163,19 @@ public class ChatSteps {
         return null;
     }
 
-    /** The session's history could not be read: answer without it (as the seed does), and count it. */
-    public List<ChatTurn> historyUnavailable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        LOG.warn("Session history unavailable, answering without it: {}", failure == null ? "unknown" : failure.toString());
-        metrics.degraded("history");
+    /**
+     * The session's history could not be read. Before the answer: it goes without it (as the seed does),
+     * counted as degraded. After the answer of a new session: only its recent turns in Redis are not started.
+     */
+    public List<ChatTurn> historyUnavailable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
+                                             @ExchangeProperty(HISTORY_SOURCE) ChatRecentTurns.Source readFor) {
+        String cause = failure == null ? "unknown" : failure.toString();
+        if (readFor == ChatRecentTurns.Source.NEW) {
+            LOG.warn("Session history unreadable after the answer, its recent turns in Redis not started: {}", cause);
+        } else {
+            LOG.warn("Session history unavailable, answering without it: {}", cause);
+            metrics.degraded("history");
+        }
         return List.of();
     }
 

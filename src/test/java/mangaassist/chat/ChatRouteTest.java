@@ -1,6 +1,7 @@
 package mangaassist.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
 
@@ -193,6 +194,28 @@ class ChatRouteTest extends RouteTestSupport {
         assertThat(sessions.getReceivedExchanges()).filteredOn(thisSession::matches).hasSize(3);
         assertThat(camelContext.getEndpoint("mock:recent-turns", MockEndpoint.class).getReceivedExchanges())
                 .filteredOn(thisSession::matches).isEmpty();
+    }
+
+    @Test
+    void aNewSessionsHistoryUnreadableAfterTheAnswerDegradesNoAnswerAndLeavesItsRedisTurnsUnstarted() throws Exception {
+        when(admission.admit(any(ChatRequest.class), any())).thenReturn(new ChatAdmission.Admission(null, List.of(), false));
+        camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class).whenAnyExchangeReceived(e -> {
+            throw new IllegalStateException("dynamodb unavailable");
+        });
+        camelContext.getEndpoint("mock:bedrock", MockEndpoint.class)
+                .whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("Welcome!")));
+        MockEndpoint recent = camelContext.getEndpoint("mock:recent-turns", MockEndpoint.class);
+        double degradedBefore = degraded("history");
+
+        JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest", message("s-12", "hello, first time here", "fast"),
+                String.class));
+
+        assertThat(reply.path("status").asText()).isEqualTo("success");
+        Predicate thisSession = e -> "s-12".equals(e.getProperty(ChatSteps.REQUEST, ChatRequest.class).sessionId());
+        await().atMost(10, TimeUnit.SECONDS).until(() -> recent.getReceivedExchanges().stream().anyMatch(thisSession::matches));
+        assertThat(recent.getReceivedExchanges()).filteredOn(thisSession::matches).singleElement()
+                .satisfies(e -> assertThat(e.getProperty(ChatSteps.HISTORY_SOURCE)).isEqualTo(ChatRecentTurns.Source.UNAVAILABLE));
+        assertThat(degraded("history") - degradedBefore).isZero();
     }
 
     private static ChatAdmission.Admission cached(String json) {
