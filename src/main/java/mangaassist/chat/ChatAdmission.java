@@ -23,12 +23,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * What Redis says before a message is answered, in one round trip: the session's count against its
- * rate limit (a fixed window, shared by every app instance), the cached answer and the session's latest
- * turns ({@link ChatRecentTurns}). The commands go out together on the shared connection, and each is
+ * rate limit (a fixed window, shared by every app instance), the cached answer, and the session's latest
+ * turns and known-session marker ({@link ChatRecentTurns}). The commands go out together on the shared connection, and each is
  * awaited for at most {@code mangaassist.chat.redis-timeout} of the answer's budget.
  *
  * <p>A Redis failure (down, command timeout) never fails the message: the limit fails open, the cache
- * counts as a miss and the history is read from DynamoDB, each with a WARN and
+ * counts as a miss and the history is read from DynamoDB: one WARN for the message, each step counted in
  * {@code mangaassist.chat.redis.failures{step}}. The
  * limit protects the model's quota from one chatty session; refusing every customer while Redis is
  * away would be worse, and the cache only ever saves a model call.
@@ -83,8 +83,8 @@ public class ChatAdmission {
     }
 
     /**
-     * The cached answer of this message (JSON, or null) and, on a miss, the session's latest turns (null
-     * when Redis holds none); RATE_LIMITED past the session's limit.
+     * The cached answer of this message (JSON, or null) and, on a miss, what Redis holds of the session's
+     * history ({@link Admission}); RATE_LIMITED past the session's limit.
      */
     public Admission admit(@ExchangeProperty(ChatSteps.REQUEST) ChatRequest request,
                            @ExchangeProperty(ChatSteps.CACHE_KEY) String cacheKey) {
