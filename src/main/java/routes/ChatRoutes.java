@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The chat flow: WebSocket (streaming) and REST → inbound transform → rate limit, Redis cache and the
- * session's recent turns (one Redis round trip) → history from DynamoDB when Redis has none → intent
+ * session's recent turns (one Redis script) → history from DynamoDB when Redis has none → intent
  * (a stock question goes through the inventory flow, whose facts go into the prompt) → model selection
  * → Bedrock (fallback to the fast model within the time budget) → outbound transform → reply; session
  * and cache are written off the reply's path.
@@ -89,7 +89,7 @@ public class ChatRoutes extends RouteBuilder {
                 .setProperty(ErrorResponses.REQUEST_ID, simple("${exchangeProperty." + REQUEST + ".requestId}"))
                 .setProperty(ErrorResponses.LANGUAGE, method("chatSteps", "language"))
                 .setProperty(CACHE_KEY, method("chatSteps", "cacheKey"))
-                // rate limit, cache read and the session's recent turns in one Redis round trip; a Redis
+                // rate limit, cache read and the session's recent turns in one Redis script; a Redis
                 // failure never fails the message
                 .setProperty(ADMISSION, method("chatAdmission", "admit"))
                 .setProperty(CACHED, method("chatSteps", "readCached"))

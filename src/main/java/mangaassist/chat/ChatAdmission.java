@@ -3,10 +3,8 @@ package mangaassist.chat;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.ExchangeProperty;
@@ -15,17 +13,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
- * What Redis says before a message is answered, in one round trip: the session's count against its
- * rate limit (a fixed window, shared by every app instance), the cached answer, and the session's latest
- * turns and known-session marker ({@link ChatRecentTurns}). The commands go out together on the shared connection, and each is
- * awaited for at most {@code mangaassist.chat.redis-timeout} of the answer's budget.
+ * What Redis says before a message is answered, in one command: the session's count against its rate
+ * limit (a fixed window, shared by every app instance), the cached answer, and the session's latest turns
+ * and known-session marker ({@link ChatRecentTurns}). One Lua script does all four reads, so the answer
+ * waits for one reply, for at most {@code mangaassist.chat.redis-timeout} of its budget. Its keys share the
+ * session's hash slot ({@code chat:{sessionId}:...}), as a script's keys must on a Redis Cluster.
  *
  * <p>A Redis failure (down, command timeout) never fails the message: the limit fails open, the cache
  * counts as a miss and the history is read from DynamoDB: one WARN for the message, each step counted in
@@ -38,12 +36,23 @@ public class ChatAdmission {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatAdmission.class);
 
-    // atomic: the window's first INCR always gets its expiry (two commands could leave a counter
-    // without one if the second failed)
-    static final RedisScript<Long> COUNT = new DefaultRedisScript<>(
+    static final String HIT = "hit";
+    static final String KNOWN = "known";
+    static final String NEW = "new";
+
+    // KEYS: rate counter, cached answer, recent turns, known marker; ARGV: window ms, limit, turns to read.
+    // Replies {count} past the limit, {count, 'hit', answer}, or {count, 'known'|'new', turn...} (oldest
+    // first). The window's first INCR gets its expiry in the same script, so no counter lives forever.
+    static final RedisScript<List> ADMIT = new DefaultRedisScript<>(
             "local n = redis.call('INCR', KEYS[1]) "
                     + "if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end "
-                    + "return n", Long.class);
+                    + "if n > tonumber(ARGV[2]) then return {n} end "
+                    + "local cached = redis.call('GET', KEYS[2]) "
+                    + "if cached then return {n, '" + HIT + "', cached} end "
+                    + "local reply = {n, redis.call('EXISTS', KEYS[4]) == 1 and '" + KNOWN + "' or '" + NEW + "'} "
+                    + "for _, turn in ipairs(redis.call('ZRANGE', KEYS[3], -tonumber(ARGV[3]), -1)) do "
+                    + "reply[#reply + 1] = turn end "
+                    + "return reply", List.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final ChatProperties.RateLimit limit;
@@ -65,6 +74,11 @@ public class ChatAdmission {
         this.timeout = timeout;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** The session's message counter for the window that holds this instant. */
+    static String rateKey(String sessionId, long windowMillis, long nowMillis) {
+        return "chat:{" + sessionId + "}:rate:" + nowMillis / windowMillis;
     }
 
     /**
@@ -93,84 +107,42 @@ public class ChatAdmission {
 
     Admission countAndRead(String sessionId, String cacheKey) {
         long windowMillis = limit.window().toMillis();
-        String rateKey = "chat:rate:" + sessionId + ":" + clock.millis() / windowMillis;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        // toFuture() subscribes: the commands are on their way before any is awaited
-        CompletableFuture<Long> count = redis.execute(COUNT, List.of(rateKey), List.of(Long.toString(windowMillis)))
-                .next().toFuture();
-        CompletableFuture<String> cached = redis.opsForValue().get(cacheKey).toFuture();
-        CompletableFuture<List<String>> turns = redis.opsForZSet()
-                .range(ChatRecentTurns.key(sessionId), Range.closed((long) -historyTurns, -1L)).collectList().toFuture();
-        CompletableFuture<Boolean> known = redis.hasKey(ChatRecentTurns.knownKey(sessionId)).toFuture();
-
-        Failures failures = new Failures();
-        Long n = await(count, deadline, ChatMetrics.STEP_RATE_LIMIT, failures);
-        if (n != null && n > limit.maxMessages()) {
-            cached.cancel(false);
-            turns.cancel(false);
-            known.cancel(false);
+        List<String> keys = List.of(rateKey(sessionId, windowMillis, clock.millis()), cacheKey,
+                ChatRecentTurns.key(sessionId), ChatRecentTurns.knownKey(sessionId));
+        CompletableFuture<List> answer = redis.execute(ADMIT, keys, List.of(Long.toString(windowMillis),
+                Integer.toString(limit.maxMessages()), Integer.toString(historyTurns))).next().toFuture();
+        List<?> reply;
+        try {
+            reply = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unanswered(sessionId, answer, e);
+        } catch (ExecutionException e) {
+            return unanswered(sessionId, answer, e.getCause());
+        } catch (Exception e) {
+            return unanswered(sessionId, answer, e);
+        }
+        if (reply.size() == 1) {
             throw new ChatException(ChatErrorCode.RATE_LIMITED,
                     "session over " + limit.maxMessages() + " messages per " + limit.window());
         }
-        String answer = await(cached, deadline, ChatMetrics.STEP_CACHE_LOOKUP, failures);
-        Admission admission;
-        if (answer != null) {
-            turns.cancel(false);
-            known.cancel(false);
-            admission = new Admission(answer, null, null);
-        } else {
-            List<String> members = await(turns, deadline, ChatMetrics.STEP_RECENT_TURNS, failures);
-            Boolean isKnown = null;
-            if (members == null) {
-                known.cancel(false);
-            } else {
-                isKnown = await(known, deadline, ChatMetrics.STEP_RECENT_TURNS, failures);
-            }
-            admission = new Admission(null, isKnown == null ? null : ChatRecentTurns.parse(members), isKnown);
+        String status = (String) reply.get(1);
+        if (HIT.equals(status)) {
+            return new Admission((String) reply.get(2), null, null);
         }
-        failures.report(sessionId);
-        return admission;
+        List<String> members = reply.subList(2, reply.size()).stream().map(String.class::cast).toList();
+        return new Admission(null, ChatRecentTurns.parse(members), KNOWN.equals(status));
     }
 
-    private <T> T await(Future<T> reply, long deadline, String step, Failures failures) {
-        try {
-            return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return failures.add(reply, step, e);
-        } catch (ExecutionException e) {
-            return failures.add(reply, step, e.getCause());
-        } catch (Exception e) {
-            return failures.add(reply, step, e);
-        }
-    }
-
-    /** The steps Redis failed for one message: each counted, all in one WARN (an outage is one line a message). */
-    private final class Failures {
-
-        private final StringJoiner consequences = new StringJoiner(", ");
-        private Throwable first;
-
-        <T> T add(Future<T> reply, String step, Throwable failure) {
-            reply.cancel(false);
-            metrics.redisFailed(step);
-            consequences.add(switch (step) {
-                case ChatMetrics.STEP_RATE_LIMIT -> "rate limit not checked";
-                case ChatMetrics.STEP_CACHE_LOOKUP -> "cache read as a miss";
-                default -> "history read from DynamoDB";
-            });
-            if (first == null) {
-                first = failure;
-            }
-            return null;
-        }
-
-        void report(String sessionId) {
-            if (first != null) {
-                LOG.warn("Redis failed for session {} ({}), answering without it: {}", sessionId, consequences,
-                        first.toString());
-            }
-        }
+    /** Redis did not answer in time, or failed: every step goes without it (one WARN for the message). */
+    private Admission unanswered(String sessionId, CompletableFuture<?> answer, Throwable failure) {
+        answer.cancel(false);
+        metrics.redisFailed(ChatMetrics.STEP_RATE_LIMIT);
+        metrics.redisFailed(ChatMetrics.STEP_CACHE_LOOKUP);
+        metrics.redisFailed(ChatMetrics.STEP_RECENT_TURNS);
+        LOG.warn("Redis failed for session {} (rate limit not checked, cache read as a miss, history read from "
+                + "DynamoDB), answering without it: {}", sessionId, failure.toString());
+        return new Admission(null, null, null);
     }
 
     /**

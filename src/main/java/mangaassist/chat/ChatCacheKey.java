@@ -7,14 +7,13 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * Redis key of a cached chat answer: {@code chat:resp:<sha-256 hex>} of session and normalised message.
+ * Redis key of a cached chat answer: {@code chat:{sessionId}:resp:<sha-256 hex>} of session and normalised
+ * message, in the session's hash slot with its other keys ({@link ChatAdmission} reads them in one script).
  * Better than the seed ({@code manga:chat:} + 16 hex of "session:message", no normalisation):
  * the message is normalised (NFC) before hashing, so composed and decomposed forms share one entry;
  * the full digest is kept; the session is length-prefixed so "a:b"+"c" cannot collide with "a"+"b:c".
  */
 public final class ChatCacheKey {
-
-    public static final String PREFIX = "chat:resp:";
 
     private ChatCacheKey() {
     }
@@ -23,7 +22,7 @@ public final class ChatCacheKey {
         Objects.requireNonNull(sessionId, "sessionId");
         String normalized = JapaneseTextNormalizer.normalize(message); // idempotent on normalised input
         String material = sessionId.length() + ":" + sessionId + ":" + normalized;
-        return PREFIX + HexFormat.of().formatHex(sha256(material.getBytes(StandardCharsets.UTF_8)));
+        return "chat:{" + sessionId + "}:resp:" + HexFormat.of().formatHex(sha256(material.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] sha256(byte[] bytes) {

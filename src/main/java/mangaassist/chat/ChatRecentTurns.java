@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The latest turns of each session, kept in Redis beside the durable DynamoDB items, so that a
- * message's history comes in the same round trip as its rate limit and cache read
+ * message's history comes in the same Redis script as its rate limit and cache read
  * ({@link ChatAdmission}) instead of a DynamoDB query on the answer's path.
  *
  * <p>Per session, two keys (one hash slot): {@code chat:{sessionId}:turns}, a sorted set whose members

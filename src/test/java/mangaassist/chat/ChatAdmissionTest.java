@@ -88,10 +88,20 @@ class ChatAdmissionTest {
     @Test
     void theWindowsFirstCountGetsItsExpiryInTheSameScript() {
         admission(reactive, Clock.fixed(WINDOW_START.plusSeconds(10), ZoneOffset.UTC)).countAndRead("s-ttl", "chat:resp:s-ttl");
-        Set<String> keys = redis.keys("chat:rate:s-ttl:*");
+        Set<String> keys = redis.keys("chat:{s-ttl}:rate:*");
         assertThat(keys).hasSize(1);
         Long ttl = redis.getExpire(keys.iterator().next(), TimeUnit.MILLISECONDS);
         assertThat(ttl).isPositive().isLessThanOrEqualTo(LIMIT.window().toMillis());
+    }
+
+    @Test
+    void theScriptsKeysShareTheSessionsHashSlotAsARedisClusterRequires() {
+        String session = "web-7f3a:{odd}";
+        assertThat(List.of(ChatAdmission.rateKey(session, 60_000, WINDOW_START.toEpochMilli()),
+                        ChatCacheKey.of(session, "ワンピースの42巻は在庫ありますか？"),
+                        ChatRecentTurns.key(session), ChatRecentTurns.knownKey(session)))
+                .extracting(io.lettuce.core.cluster.SlotHash::getSlot)
+                .containsOnly(io.lettuce.core.cluster.SlotHash.getSlot(ChatRecentTurns.key(session)));
     }
 
     @Test
@@ -101,7 +111,7 @@ class ChatAdmissionTest {
 
         assertThat(admission.countAndRead("s-hit", "chat:resp:s-hit").cached()).isEqualTo("{\"cached\":true}");
         assertThat(admission.countAndRead("s-hit", "chat:resp:nothing-here").cached()).isNull();
-        assertThat(redis.keys("chat:rate:s-hit:*")).hasSize(1);
+        assertThat(redis.keys("chat:{s-hit}:rate:*")).hasSize(1);
     }
 
     @Test

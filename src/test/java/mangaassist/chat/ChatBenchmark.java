@@ -344,8 +344,9 @@ class ChatBenchmark {
 
     private boolean awaitCached(String key) {
         try {
+            // polled on the session's own thread: Awaitility's default starts a thread for every wait
             org.awaitility.Awaitility.await().atMost(CACHE_WRITE_TIMEOUT).pollInterval(Duration.ofMillis(2))
-                    .until(() -> Boolean.TRUE.equals(redis.hasKey(key)));
+                    .pollInSameThread().until(() -> Boolean.TRUE.equals(redis.hasKey(key)));
             return true;
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             return false;

@@ -21,15 +21,15 @@ class ChatCacheKeyTest {
     }
 
     @Test
-    void formatIsPrefixPlusFullSha256Hex_seedTruncatedTo16() {
-        assertThat(ChatCacheKey.of("s-1", "hello")).matches("chat:resp:[0-9a-f]{64}");
+    void formatIsTheSessionsHashTagPlusFullSha256Hex_seedTruncatedTo16() {
+        assertThat(ChatCacheKey.of("s-1", "hello")).matches("chat:\\{s-1}:resp:[0-9a-f]{64}");
     }
 
     @Test
     void knownDigest() {
         // sha256("3:s-1:hello")
         assertThat(ChatCacheKey.of("s-1", "hello"))
-                .isEqualTo("chat:resp:" + sha256Hex("3:s-1:hello"));
+                .isEqualTo("chat:{s-1}:resp:" + sha256Hex("3:s-1:hello"));
     }
 
     @Test
