@@ -25,6 +25,8 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.ddb.Ddb2Constants;
 import org.apache.camel.component.redis.RedisConstants;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketEvent;
 import org.apache.camel.model.rest.RestBindingMode;
 import org.springframework.stereotype.Component;
 
@@ -45,6 +47,7 @@ public class ChatRoutes extends RouteBuilder {
 
     static final String WEBSOCKET = "vertx-websocket:{{mangaassist.chat.websocket.host}}:"
             + "{{mangaassist.chat.websocket.port}}{{mangaassist.chat.websocket.path}}";
+    static final String TO_CLIENT = "direct:chat-reply";
     static final String REDIS = "spring-redis://{{spring.data.redis.host}}:{{spring.data.redis.port}}"
             + "?redisTemplate=#stringRedisTemplate";
     static final String SESSIONS = "aws2-ddb://{{mangaassist.chat.sessions-table}}";
@@ -58,11 +61,23 @@ public class ChatRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(WEBSOCKET).routeId("chat-websocket").routeConfigurationId("sync-errors")
-                .setProperty(REPLY_TO, constant(WEBSOCKET))
-                .setProperty(STREAM, constant(true))
-                .to("direct:chat-handle")
-                .to(WEBSOCKET);
+        from(WEBSOCKET + "?fireWebSocketConnectionEvents=true").routeId("chat-websocket")
+                .routeConfigurationId("sync-errors")
+                .choice()
+                    .when(header(VertxWebsocketConstants.EVENT).isEqualTo(VertxWebsocketEvent.OPEN))
+                        .bean("chatConnections", "opened")
+                    .when(header(VertxWebsocketConstants.EVENT).isEqualTo(VertxWebsocketEvent.CLOSE))
+                        .bean("chatConnections", "closed")
+                    .otherwise()
+                        .setProperty(REPLY_TO, constant(TO_CLIENT))
+                        .setProperty(STREAM, constant(true))
+                        .to("direct:chat-handle")
+                        .to(TO_CLIENT)
+                .end();
+
+        // every frame to its own client: partials, answers and the sync-errors error frames (replyTo)
+        from(TO_CLIENT).routeId("chat-reply").errorHandler(noErrorHandler())
+                .bean("chatConnections", "send");
 
         rest("/api/chat").post().consumes("application/json").produces("application/json")
                 .bindingMode(RestBindingMode.off).routeId("chat-rest-api").to("direct:chat-rest");

@@ -124,6 +124,19 @@ class ChatFlowTest {
     }
 
     @Test
+    void aClientIsTrackedFromItsConnectionToItsClose() {
+        // every client of the earlier tests has closed (their close frames may still be on the way)
+        await().atMost(WAIT).until(() -> connected() == 0);
+        WebSocketTestClient client = ws();
+        try {
+            await().atMost(WAIT).until(() -> connected() == 1);
+        } finally {
+            client.close();
+        }
+        await().atMost(WAIT).until(() -> connected() == 0);
+    }
+
+    @Test
     void theOverheadMetricLeavesOutTheStreamedModelCall() throws Exception {
         Duration firstToken = Duration.ofMillis(300);
         bedrock.latency(firstToken, Duration.ZERO);
@@ -386,6 +399,10 @@ class ChatFlowTest {
     }
 
     /** Time of the fresh answers so far, every model. */
+    private double connected() {
+        return meters.get("mangaassist.chat.connections").gauge().value();
+    }
+
     private double totalNanos(String timer) {
         return meters.find(timer).tag("cached", "false").timers().stream()
                 .mapToDouble(t -> t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).sum();
