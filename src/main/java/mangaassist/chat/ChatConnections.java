@@ -53,6 +53,10 @@ public class ChatConnections {
         ServerWebSocket socket = connectionKey == null ? null : open.get(connectionKey);
         if (socket == null || socket.isClosed()) {
             LOG.debug("Chat connection {} is closed: frame dropped", connectionKey);
+            if (socket != null) {
+                // its close event never came (the route was stopped while it was open): forget it now
+                open.remove(connectionKey, socket);
+            }
             return;
         }
         socket.writeTextMessage(frame).onFailure(e ->

@@ -48,7 +48,8 @@ class ChatConnectionsTest {
 
         verify(gone, never()).writeTextMessage(anyString());
         verify(closing, never()).writeTextMessage(anyString());
-        assertThat(connections.size()).isEqualTo(1);
+        // a closed socket whose close event was missed is forgotten at its first frame
+        assertThat(connections.size()).isZero();
     }
 
     private static ServerWebSocket socket() {
