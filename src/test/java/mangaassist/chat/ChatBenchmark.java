@@ -119,7 +119,7 @@ class ChatBenchmark {
     /** WebSocket connections per JDK HttpClient (one selector thread each). */
     private static final int CONNECTIONS_PER_HTTP_CLIENT = 50;
     private static final List<String> ROUTES = List.of("chat-websocket", "chat-handle", "chat-history",
-            "chat-model", "chat-invoke", "chat-remember");
+            "chat-model", "chat-invoke", "chat-reply", "chat-remember");
     private static final List<String> QUESTIONS = List.of(
             "Could you recommend a shonen manga for a beginner? (%d)",
             "おすすめの少年漫画を教えてください（%d）",
