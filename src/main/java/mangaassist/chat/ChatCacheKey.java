@@ -22,7 +22,8 @@ public final class ChatCacheKey {
         Objects.requireNonNull(sessionId, "sessionId");
         String normalized = JapaneseTextNormalizer.normalize(message); // idempotent on normalised input
         String material = sessionId.length() + ":" + sessionId + ":" + normalized;
-        return "chat:{" + sessionId + "}:resp:" + HexFormat.of().formatHex(sha256(material.getBytes(StandardCharsets.UTF_8)));
+        String digest = HexFormat.of().formatHex(sha256(material.getBytes(StandardCharsets.UTF_8)));
+        return "chat:{" + sessionId + "}:resp:" + digest;
     }
 
     private static byte[] sha256(byte[] bytes) {

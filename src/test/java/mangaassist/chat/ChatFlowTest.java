@@ -398,11 +398,12 @@ class ChatFlowTest {
         assertThat(frame.path("requestId").asText()).isNotBlank();
     }
 
-    /** Time of the fresh answers so far, every model. */
+    /** Chat WebSocket clients connected now. */
     private double connected() {
         return meters.get("mangaassist.chat.connections").gauge().value();
     }
 
+    /** Time of the fresh answers so far, every model. */
     private double totalNanos(String timer) {
         return meters.find(timer).tag("cached", "false").timers().stream()
                 .mapToDouble(t -> t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).sum();
