@@ -46,6 +46,8 @@ public final class ErpSimulator implements AutoCloseable {
      * permit, in this JVM's {@link System#nanoTime()}. The simulator then records the call's arrival lag.
      */
     public static final String PERMIT_ACQUIRED_AT = "X-Bench-Permit-Acquired-At";
+    /** Sent only by benchmarks: when the client handed the request to its HTTP transport ({@link System#nanoTime()}). */
+    public static final String HANDED_OFF_AT = "X-Bench-Handed-Off-At";
 
     /**
      * @param authToken            the only AuthToken accepted
@@ -157,6 +159,10 @@ public final class ErpSimulator implements AutoCloseable {
         String permit = request.getHeader(PERMIT_ACQUIRED_AT);
         if (permit != null) {
             stats.arrivalLag(arrived - Long.parseLong(permit));
+        }
+        String handedOff = request.getHeader(HANDED_OFF_AT);
+        if (handedOff != null) {
+            stats.handOffLag(arrived - Long.parseLong(handedOff));
         }
         router.handle(request);
         request.resume();

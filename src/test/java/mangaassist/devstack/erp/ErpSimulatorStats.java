@@ -28,6 +28,7 @@ public final class ErpSimulatorStats {
     private final Deque<Long> window = new ArrayDeque<>();
     private final List<List<String>> isbnsPerCall = new ArrayList<>();
     private final List<Long> arrivalLagNanos = new ArrayList<>();
+    private final List<Long> handOffLagNanos = new ArrayList<>();
     private int maxInWindow;
     private volatile RawRequest lastRequest;
 
@@ -49,6 +50,16 @@ public final class ErpSimulatorStats {
     /** A call arrived this long after it took its permit (only calls that say when: benchmarks). */
     synchronized void arrivalLag(long nanos) {
         arrivalLagNanos.add(nanos);
+    }
+
+    /** A call arrived this long after the client handed it to its HTTP transport (benchmarks only). */
+    synchronized void handOffLag(long nanos) {
+        handOffLagNanos.add(nanos);
+    }
+
+    /** Hand-off lags recorded since the last reset (ns): request handed to the client's HTTP transport to counted. */
+    public synchronized long[] handOffLagsNanos() {
+        return handOffLagNanos.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Arrival lags recorded since the last reset, in arrival order (ns): permit taken to request counted. */
@@ -126,6 +137,7 @@ public final class ErpSimulatorStats {
         window.clear();
         isbnsPerCall.clear();
         arrivalLagNanos.clear();
+        handOffLagNanos.clear();
         maxInWindow = 0;
         lastRequest = null;
     }
