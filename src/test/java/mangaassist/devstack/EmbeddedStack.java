@@ -1,5 +1,6 @@
 package mangaassist.devstack;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import mangaassist.devstack.bedrock.BedrockEmulator;
 import mangaassist.devstack.erp.ErpSimulator;
@@ -24,6 +28,8 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
     private static EmbeddedStack shared;
+    /** How long the stack waits at shutdown for the applications on it to stop (their graceful shutdown is bounded too). */
+    private static final Duration USERS_WAIT = Duration.ofSeconds(60);
 
     private final BedrockBackend bedrock = new BedrockBackend();
     private final OpenSearchBackend openSearch = new OpenSearchBackend();
@@ -32,6 +38,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private final List<Backend> backends;
     private final Map<Backend, Integer> ports = new LinkedHashMap<>();
     private final List<Backend> started = new ArrayList<>();
+    /** Applications running on this stack (true while running): it stops after them. */
+    private final List<BooleanSupplier> users = new CopyOnWriteArrayList<>();
 
     private EmbeddedStack(boolean forTests) {
         erp = new ErpBackend(!forTests);
@@ -126,8 +134,18 @@ public final class EmbeddedStack implements AutoCloseable {
         return table.toString();
     }
 
+    /**
+     * Has the stack stop only once {@code running} is false (bounded: {@link #USERS_WAIT}). At JVM exit the stack's
+     * shutdown hook and Spring's run in parallel: stopping redis-server under a running application made Lettuce
+     * reconnect into its own shut-down event loops (a screenful of ERRORs at the end of every test run).
+     */
+    public void stopsAfter(BooleanSupplier running) {
+        users.add(running);
+    }
+
     @Override
     public void close() {
+        awaitUsers();
         List<Backend> toStop;
         synchronized (started) {
             toStop = new ArrayList<>(started);
@@ -140,6 +158,22 @@ public final class EmbeddedStack implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("{} did not stop cleanly: {}", backend.name(), e.getMessage());
             }
+        }
+    }
+
+    private void awaitUsers() {
+        long deadline = System.nanoTime() + USERS_WAIT.toNanos();
+        try {
+            while (users.stream().anyMatch(BooleanSupplier::getAsBoolean)) {
+                if (System.nanoTime() - deadline >= 0) {
+                    LOG.warn("Stopping the embedded stack under a running application (still running after {} s)",
+                            USERS_WAIT.toSeconds());
+                    return;
+                }
+                TimeUnit.MILLISECONDS.sleep(20);   // a shutdown hook: no event to wait on that Spring's hook would send
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -56,6 +56,7 @@ public class EmbeddedStackInitializer implements ApplicationContextInitializer<C
             properties.put("mangaassist.chat.websocket.port", StackPorts.free());
         }
         environment.getPropertySources().addFirst(new MapPropertySource("embeddedStack", properties));
+        stack.stopsAfter(context::isActive);
         // an application that provisions created the catalog index while starting; it is ready once the
         // catalog is in it (the stack alone, --stack-only, has nothing to wait for)
         EmbeddedStack started = stack;
