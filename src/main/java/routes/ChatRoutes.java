@@ -14,6 +14,7 @@ import static mangaassist.chat.ChatSteps.REPLY;
 import static mangaassist.chat.ChatSteps.REPLY_TO;
 import static mangaassist.chat.ChatSteps.REQUEST;
 import static mangaassist.chat.ChatSteps.START;
+import static mangaassist.chat.ChatSteps.STOCK_UNAVAILABLE;
 import static mangaassist.chat.ChatSteps.STREAM;
 
 import mangaassist.chat.ChatException;
@@ -197,6 +198,7 @@ public class ChatRoutes extends RouteBuilder {
                 .doCatch(Exception.class)
                     .log(LoggingLevel.WARN, "Stock question answered without live stock: ${exception.message}")
                     .setProperty(FACTS, method("chatInventorySteps", "lookupFailed"))
+                    .setProperty(STOCK_UNAVAILABLE, method("chatInventorySteps", "stockUnavailable"))
                 .end();
 
         from("direct:chat-inventory-resolve").routeId("chat-inventory-resolve").errorHandler(noErrorHandler())
@@ -210,6 +212,7 @@ public class ChatRoutes extends RouteBuilder {
                         .setHeader("isbn", exchangeProperty(ChatInventorySteps.ISBN))
                         .to(STOCK)
                         .setProperty(FACTS, method("chatInventorySteps", "stockFacts"))
+                        .setProperty(STOCK_UNAVAILABLE, simple("${body.isStale()}"))
                 .end();
 
         from("seda:chat-inventory-stock?concurrentConsumers={{mangaassist.chat.inventory.stock-consumers}}")
@@ -231,10 +234,13 @@ public class ChatRoutes extends RouteBuilder {
                     .to("direct:chat-history-query")
                 .end()
                 .bean("chatRecentTurns", "remember").id("chat-remember-recent-turns")
-                .setHeader(RedisConstants.COMMAND, constant("SETEX"))
-                .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
-                .setHeader(RedisConstants.VALUE, method("chatSteps", "cacheValue"))
-                .setHeader(RedisConstants.TIMEOUT, method("chatSteps", "cacheTtlSeconds"))
-                .to(REDIS);
+                // an answer without live stock is not cached: the same question asks the ERP again
+                .filter(exchangeProperty(STOCK_UNAVAILABLE).isNotEqualTo(true))
+                    .setHeader(RedisConstants.COMMAND, constant("SETEX"))
+                    .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
+                    .setHeader(RedisConstants.VALUE, method("chatSteps", "cacheValue"))
+                    .setHeader(RedisConstants.TIMEOUT, method("chatSteps", "cacheTtlSeconds"))
+                    .to(REDIS)
+                .end();
     }
 }

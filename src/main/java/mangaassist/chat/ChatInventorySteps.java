@@ -89,6 +89,11 @@ public class ChatInventorySteps {
         return List.of(InventoryFacts.describe(item, language));
     }
 
+    /** The lookup failed for want of the ERP (anything but an ISBN it does not know): no live stock to state. */
+    public boolean stockUnavailable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        return !(failure instanceof ClientError error && error.httpStatus() == 404);
+    }
+
     /**
      * Facts when the lookup failed: an ISBN the ERP does not know says so; anything else (ERP down,
      * breaker open, out of time, catalog unreachable) says stock cannot be checked, so the model never

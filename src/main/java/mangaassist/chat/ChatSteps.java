@@ -40,6 +40,8 @@ public class ChatSteps {
     public static final String NEW_TURNS = "chatNewTurns";
     public static final String INTENT = "chatIntent";
     public static final String FACTS = "chatFacts";
+    /** True when a stock answer had no live stock (ERP unavailable, or only a stale figure): it is not cached. */
+    public static final String STOCK_UNAVAILABLE = "chatStockUnavailable";
     public static final String MODEL = "chatModel";
     public static final String MODEL_BODY = "chatModelBody";
     public static final String REPLY = "chatReply";

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import mangaassist.support.FlowTest;
 import mangaassist.support.WebSocketTestClient;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,8 @@ class ChatFlowTest {
     private static final String SONNET = "anthropic.claude-3-sonnet";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @Autowired
+    CamelContext camel;
     @Autowired
     TestRestTemplate http;
     @Autowired
@@ -375,10 +380,20 @@ class ChatFlowTest {
         String isbn = erp().catalog().isbnOf("進撃の巨人", 7).orElseThrow();
         redis.delete(List.of("inventory:TK01:" + isbn, "inventory:last:TK01:" + isbn));
         erp().setLatency(LatencyModel.logNormal(Duration.ofSeconds(3), Duration.ofMillis(3500)));
+        String session = newSession();
+        String question = "進撃の巨人の7巻は在庫ありますか？";
+        // done: chat-remember's copy of the exchange (only it has the new turns), after its last step
+        NotifyBuilder remembered = new NotifyBuilder(camel)
+                .filter(e -> ChatCacheKey.of(session, question).equals(e.getProperty(ChatSteps.CACHE_KEY))
+                        && e.getProperty(ChatSteps.NEW_TURNS) != null)
+                .whenDone(1).create();
         try {
-            JsonNode reply = post(message(newSession(), "進撃の巨人の7巻は在庫ありますか？", "fast")).getBody();
+            JsonNode reply = post(message(session, question, "fast")).getBody();
             assertThat(reply.path("status").asText()).isEqualTo("success");
             assertThat(reply.path("data").path("message").asText()).contains(isbn, "在庫システムに接続できないため");
+            assertThat(remembered.matches(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the turns were remembered").isTrue();
+            assertThat(redis.hasKey(ChatCacheKey.of(session, question)))
+                    .as("an answer without live stock is not cached: the question asks the ERP again").isFalse();
         } finally {
             erp().setLatency(LatencyModel.none());
             // the lookup goes on after the answer: let its retries end before the breaker is reset

@@ -79,6 +79,14 @@ class ChatInventoryStepsTest {
     }
 
     @Test
+    void onlyAnIsbnTheErpDoesNotKnowIsALookupFailureWithLiveStockKnown() {
+        assertThat(steps.stockUnavailable(new ApiException("INVENTORY_NOT_FOUND", 404, "no"))).isFalse();
+        assertThat(steps.stockUnavailable(new ApiException("ERP_UNAVAILABLE", 503, "down"))).isTrue();
+        assertThat(steps.stockUnavailable(new ExchangeTimedOutException(null, 1200))).isTrue();
+        assertThat(steps.stockUnavailable(new IllegalStateException("opensearch down"))).isTrue();
+    }
+
+    @Test
     void aVolumeMissingFromTheCatalogIsOneFact() {
         assertThat(steps.notInCatalog(new Intent(Intent.Type.INVENTORY, Intent.Confidence.HIGH, "ワンピース", 150), "ja"))
                 .isEqualTo(List.of("title=ワンピース 150 | note=当店のカタログに該当する商品が見つかりません"));
