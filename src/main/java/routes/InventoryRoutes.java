@@ -103,7 +103,7 @@ public class InventoryRoutes extends RouteBuilder {
         // after a window without new ISBNs; while no ERP permit could be had before, it keeps filling instead of taking
         // a permit for a few ISBNs (permits, not threads, are what is scarce).
         long window = inventory.coalescing().window().toMillis();
-        from(InventoryCoalescer.REQUESTS + "?concurrentConsumers=2").routeId("inventory-coalesce")
+        from(InventoryCoalescer.REQUESTS + "?concurrentConsumers={{mangaassist.inventory.coalescing.consumers}}").routeId("inventory-coalesce")
                 .aggregate(constant(true), InventoryRoutes::distinctIsbns)
                     .completionSize(inventory.coalescing().batchSize())
                     .completionTimeout(windowOrUntilPermit(window))

@@ -22,6 +22,8 @@ public class ErpHealthIndicator extends AbstractHealthIndicator {
 
     public static final Status DEGRADED = new Status("DEGRADED", "The legacy ERP is unreachable or its circuit breaker is open");
 
+    private static final String PROBE_UP = "UP";
+
     private final InventoryProperties inventory;
     private final CircuitBreaker breaker;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -34,25 +36,28 @@ public class ErpHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        int status = probe();
+        String probe = probe();
         CircuitBreaker.State state = breaker.getState();
-        boolean healthy = status == 200 && state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN;
+        boolean healthy = PROBE_UP.equals(probe) && state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN;
         builder.status(healthy ? Status.UP : DEGRADED)
-                .withDetail("probe", status == 200 ? "UP" : status < 0 ? "unreachable" : "HTTP " + status)
+                .withDetail("probe", probe)
                 .withDetail("breaker", state.name())
                 .withDetail("failureRate", breaker.getMetrics().getFailureRate())
                 .withDetail("endpoint", inventory.erp().endpoint());
     }
 
-    private int probe() {
+    /** "UP", "HTTP nnn", or "unreachable (cause)". */
+    private String probe() {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(inventory.erp().healthUrl()))
+            int status = http.send(HttpRequest.newBuilder(URI.create(inventory.erp().healthUrl()))
                     .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status == 200 ? PROBE_UP : "HTTP " + status;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return "unreachable (interrupted)";
         } catch (Exception e) {
-            return -1;
+            // the exception's class says enough (refused, timed out, unknown host); its message may hold the URL
+            return "unreachable (" + e.getClass().getSimpleName() + ")";
         }
     }
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import mangaassist.inventory.erp.generated.StockItem;
 import mangaassist.platform.ApiException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -121,10 +120,10 @@ public class InventoryCoalescer {
             throw answer.getException();
         }
         @SuppressWarnings("unchecked")
-        List<StockItem> items = answer.getMessage().getBody(List.class);
+        List<InventoryItem> items = answer.getMessage().getBody(List.class);
         Map<String, InventoryItem> byIsbn = new HashMap<>();
-        for (StockItem item : items == null ? List.<StockItem>of() : items) {
-            byIsbn.putIfAbsent(item.getISBN(), InventoryAcl.toItem(item));
+        for (InventoryItem item : items == null ? List.<InventoryItem>of() : items) {
+            byIsbn.putIfAbsent(item.isbn(), item);
         }
         return byIsbn;
     }

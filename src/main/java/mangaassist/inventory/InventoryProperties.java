@@ -1,7 +1,9 @@
 package mangaassist.inventory;
 
+import java.net.URI;
 import java.time.Duration;
 
+import mangaassist.inventory.erp.ErpContract;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -25,11 +27,19 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
      * @param window    how long a batch waits for another ISBN before it goes (longer while no ERP permit is free)
      */
     public record Coalescing(boolean enabled, int batchSize, Duration window) {
+
+        public Coalescing {
+            if (batchSize < 1 || batchSize > ErpContract.MAX_BATCH) {
+                throw new IllegalArgumentException("mangaassist.inventory.coalescing.batch-size must be 1 to "
+                        + ErpContract.MAX_BATCH + " (the ERP's GetBatchStockLevels limit), was " + batchSize);
+            }
+        }
     }
 
     /**
      * @param endpoint           SOAP endpoint URL
-     * @param healthUrl          the ERP's health probe URL
+     * @param healthUrl          the ERP's health probe URL; unset, derived from the endpoint as the seed does
+     *                           ({@code /soap/inventory} → {@code /health}), so it follows an endpoint override
      * @param authToken          AuthToken SOAP header value (never logged)
      * @param codepage           charset for responses labelled Shift_JIS or unlabelled (Windows-31J: vendor chars)
      * @param connectTimeout     connection timeout
@@ -47,6 +57,20 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
     public record Erp(String endpoint, String healthUrl, String authToken, String codepage, Duration connectTimeout,
                       Duration timeout, int rateLimit, Duration arrivalAllowance, int maxConcurrentCalls, int retries,
                       Duration retryDelay, Breaker breaker) {
+
+        public Erp {
+            if (healthUrl == null || healthUrl.isBlank()) {
+                healthUrl = healthUrlOf(endpoint);
+            }
+        }
+
+        static String healthUrlOf(String endpoint) {
+            if (endpoint == null || endpoint.isBlank()) {
+                return null;
+            }
+            return endpoint.contains("/soap/inventory") ? endpoint.replace("/soap/inventory", "/health")
+                    : URI.create(endpoint).resolve("/health").toString();
+        }
 
         @Override
         public String toString() {

@@ -47,11 +47,14 @@ public class InventorySteps {
         this.inventory = inventory;
     }
 
-    /** The normalised ISBN of the request, or 400 INVALID_ISBN. */
+    /**
+     * The request's ISBN as the ERP keys its stock, ISBN-13 (an ISBN-10 is converted: the ERP does not know it, and
+     * one book must have one cache key), or 400 INVALID_ISBN.
+     */
     public String isbn(@Header("isbn") String raw) {
         try {
             // the HTTP path parameter may arrive still percent-encoded (full-width digits are UTF-8 in the URL)
-            return Isbn.normalize(raw != null && raw.indexOf('%') >= 0 ? URLDecoder.decode(raw, StandardCharsets.UTF_8) : raw);
+            return Isbn.toIsbn13(raw != null && raw.indexOf('%') >= 0 ? URLDecoder.decode(raw, StandardCharsets.UTF_8) : raw);
         } catch (InvalidIsbnException e) {
             throw new ApiException("INVALID_ISBN", 400, e.getMessage(), e);
         }
@@ -117,16 +120,14 @@ public class InventorySteps {
         return single ? Arrays.asList(isbns.get(0), inventory.warehouse()) : Arrays.asList(isbns, inventory.warehouse());
     }
 
-    /** The StockItems of either answer (CXF hands a MessageContentsList). */
-    public List<StockItem> erpResult(@Body List<?> contents) {
+    /**
+     * The items of either answer (CXF hands a MessageContentsList of StockItems) through the anti-corruption layer;
+     * an item we cannot match to an ISBN fails the call as ERP_BAD_RESPONSE.
+     */
+    public List<InventoryItem> erpResult(@Body List<?> contents) {
         Object first = contents == null || contents.isEmpty() ? null : contents.get(0);
-        if (first instanceof StockItem item) {
-            return List.of(item);
-        }
-        if (first instanceof List<?> list) {
-            return list.stream().filter(StockItem.class::isInstance).map(StockItem.class::cast).toList();
-        }
-        return List.of();
+        List<?> items = first instanceof List<?> list ? list : first == null ? List.of() : List.of(first);
+        return items.stream().filter(StockItem.class::isInstance).map(StockItem.class::cast).map(InventoryAcl::toItem).toList();
     }
 
     /**

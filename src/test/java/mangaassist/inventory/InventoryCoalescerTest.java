@@ -107,9 +107,10 @@ class InventoryCoalescerTest {
         verify(cache, never()).store(anyCollection());
     }
 
+    /** What inventory-erp answers: the ERP's items through the anti-corruption layer. */
     static Exchange answer(List<StockItem> items) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.getMessage().setBody(items);
+        exchange.getMessage().setBody(items == null ? null : items.stream().map(InventoryAcl::toItem).toList());
         return exchange;
     }
 

@@ -121,6 +121,26 @@ class InventoryFlowTest {
     }
 
     @Test
+    void anIsbn10IsLookedUpAsItsIsbn13() {
+        String isbn13 = catalog.isbnOf("ワンピース", 47).orElseThrow();
+        String body = isbn13.substring(3, 12);
+        int sum = 0;
+        for (int i = 0; i < 9; i++) {
+            sum += (10 - i) * (body.charAt(i) - '0');
+        }
+        int check = (11 - sum % 11) % 11;
+        String isbn10 = body.charAt(0) + "-" + body.substring(1, 3) + "-" + body.substring(3) + "-" + (check == 10 ? "X" : check);
+
+        ResponseEntity<JsonNode> response = get(isbn10);
+
+        assertThat(response.getStatusCode().value()).as(response.getBody().toString()).isEqualTo(200);
+        assertThat(response.getBody().path("isbn").asText()).isEqualTo(isbn13);
+        assertThat(response.getBody().path("title").asText()).isEqualTo(catalog.byIsbn(isbn13).orElseThrow().title());
+        assertThat(redis.hasKey("inventory:TK01:" + isbn13)).as("one cache key per book, under its ISBN-13").isTrue();
+        assertThat(redis.hasKey("inventory:TK01:" + isbn10.replace("-", ""))).isFalse();
+    }
+
+    @Test
     void anUnknownIsbnIsA404AndACachedOneCostsNoErpCall() {
         ResponseEntity<JsonNode> unknown = get(randomIsbn());
         assertThat(unknown.getStatusCode().value()).isEqualTo(404);
@@ -309,6 +329,9 @@ class InventoryFlowTest {
         await().atMost(WAIT).until(() -> erpCircuitBreaker.getState() == CircuitBreaker.State.HALF_OPEN);
         assertThat(get(catalog.isbnOf("ワンピース", 45).orElseThrow()).getStatusCode().value()).isEqualTo(200);
         assertThat(erpCircuitBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        JsonNode health = http.getForObject("/actuator/health", JsonNode.class).path("components").path("erp");
+        assertThat(health.path("status").asText()).as(health.toString()).isEqualTo("UP");
+        assertThat(health.path("details").path("probe").asText()).as("the probe URL derived from the endpoint").isEqualTo("UP");
     }
 
     private double cacheErrors(String operation) {
