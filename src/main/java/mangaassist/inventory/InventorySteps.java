@@ -131,8 +131,9 @@ public class InventorySteps {
     }
 
     /**
-     * Worth another try (at most {@code retries} times): no answer, no connection, or a fault from a
-     * struggling ERP; never for an answer we cannot read or a request we cannot send.
+     * Worth another try (at most {@code retries} times): no answer, no connection, or a Server fault from a
+     * struggling ERP; never for a Client fault (the ERP refused the request itself: the token, say), an answer we
+     * cannot read or a request we cannot send.
      */
     public boolean retryable(Exchange exchange) {
         Throwable failure = caught(exchange);
@@ -143,7 +144,8 @@ public class InventorySteps {
             return false;
         }
         ErpError error = ErpErrorClassifier.classify(failure);
-        return error == ErpError.TIMEOUT || error == ErpError.UNAVAILABLE || error == ErpError.ERP_FAULT;
+        return error == ErpError.TIMEOUT || error == ErpError.UNAVAILABLE
+                || error == ErpError.ERP_FAULT && !ErpErrorClassifier.isClientFault(failure);
     }
 
     /** The ERP's item, or 404 INVENTORY_NOT_FOUND when the ERP does not know the ISBN. */

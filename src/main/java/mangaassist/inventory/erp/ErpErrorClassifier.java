@@ -74,6 +74,19 @@ public final class ErpErrorClassifier {
         return ErpError.UNKNOWN;
     }
 
+    /**
+     * The ERP blamed the request (SOAP 1.1 faultcode Client, e.g. a refused AuthToken or a request it cannot read):
+     * sending it again gets the same fault, so it is not retried. Server faults (overload, internal errors) are.
+     */
+    public static boolean isClientFault(Throwable failure) {
+        SoapFault fault = find(failure, SoapFault.class);
+        if (fault == null || fault.getFaultCode() == null) {
+            return false;
+        }
+        String code = fault.getFaultCode().getLocalPart();
+        return "Client".equals(code) || "Sender".equals(code);
+    }
+
     /** The SOAP faultstring when the ERP sent a fault, for logs (never contains our token). */
     public static String faultMessage(Throwable failure) {
         SoapFault fault = find(failure, SoapFault.class);

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 
+import javax.xml.namespace.QName;
+
+import org.apache.cxf.binding.soap.Soap11;
+import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.interceptor.Fault;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +29,16 @@ class ErpErrorClassifierTest {
         assertThat(ErpErrorClassifier.classify(new RuntimeException(new HttpTimeoutException("t")))).isEqualTo(ErpError.TIMEOUT);
         assertThat(ErpErrorClassifier.classify(new IllegalStateException("bug"))).isEqualTo(ErpError.UNKNOWN);
         assertThat(ErpErrorClassifier.classify(null)).isEqualTo(ErpError.UNKNOWN);
+    }
+
+    @Test
+    void onlyAFaultThatBlamesTheRequestIsAClientFault() {
+        SoapFault client = new SoapFault("認証エラー", new QName(Soap11.SOAP_NAMESPACE, "Client"));
+        SoapFault server = new SoapFault("Rate limit exceeded", new QName(Soap11.SOAP_NAMESPACE, "Server"));
+        assertThat(ErpErrorClassifier.isClientFault(new Fault(client))).isTrue();
+        assertThat(ErpErrorClassifier.isClientFault(server)).isFalse();
+        assertThat(ErpErrorClassifier.isClientFault(new ConnectException("refused"))).isFalse();
+        assertThat(ErpErrorClassifier.classify(client)).isEqualTo(ErpError.ERP_FAULT);
     }
 
     @Test

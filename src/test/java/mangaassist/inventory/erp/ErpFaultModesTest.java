@@ -116,6 +116,7 @@ class ErpFaultModesTest {
             Throwable t = catchThrowable(() -> c.getStockLevel(isbn, "TK01"));
             assertThat(ErpErrorClassifier.classify(t)).isEqualTo(ErpError.ERP_FAULT);
             assertThat(t).hasMessageContaining("AuthToken").hasMessageNotContaining("wrong-token");
+            assertThat(ErpErrorClassifier.isClientFault(t)).as("not worth a retry").isTrue();
             assertThat(sim.stats().authFailures()).isEqualTo(1);
         }
     }
