@@ -48,8 +48,11 @@ public class InventoryRoutes extends RouteBuilder {
     @Override
     public void configure() {
         // Camel-managed pools (shut down with the context); not Spring beans, which would displace Spring's task executor.
-        // POST /api/inventory/batch looks its ISBNs up in parallel: they wait on coalesced answers, not on CPU.
-        ExecutorService batchLookups = getContext().getExecutorServiceManager().newCachedThreadPool(this, "inventory-batch");
+        // POST /api/inventory/batch looks its ISBNs up in parallel: they wait on coalesced answers, not on CPU. Bounded:
+        // one full batch at a time runs in parallel, the lookups of further concurrent batches queue (the ERP's rate is
+        // the limit anyway; an unbounded pool gave every POST up to max-batch-isbns threads).
+        ExecutorService batchLookups = getContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "inventory-batch", inventory.maxBatchIsbns());
         // coalesced batches call the ERP in parallel; the rate limiter keeps them under the ERP's limit
         ExecutorService erpCalls = getContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "inventory-erp-call", inventory.erp().maxConcurrentCalls());
