@@ -330,6 +330,20 @@ public final class ErpSimulator implements AutoCloseable {
     // ------------------------------------------------------------------ control
 
     private void control(RoutingContext ctx) {
+        List<String> p50 = ctx.queryParam("latencyP50Ms");
+        List<String> p99 = ctx.queryParam("latencyP99Ms");
+        if (!p50.isEmpty()) {
+            try {
+                long median = Long.parseLong(p50.get(0).trim());
+                long tail = p99.isEmpty() ? median : Long.parseLong(p99.get(0).trim());
+                setLatency(median <= 0 ? LatencyModel.none()
+                        : LatencyModel.logNormal(Duration.ofMillis(median), Duration.ofMillis(tail)));
+            } catch (IllegalArgumentException e) {   // NumberFormatException too
+                ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                        .end("{\"error\":\"latencyP50Ms and latencyP99Ms are whole milliseconds, p99 at least p50\"}");
+                return;
+            }
+        }
         List<String> mode = ctx.queryParam("mode");
         if (!mode.isEmpty()) {
             try {
@@ -349,6 +363,7 @@ public final class ErpSimulator implements AutoCloseable {
 
     private void state(RoutingContext ctx) {
         ctx.response().putHeader("Content-Type", "application/json")
-                .end("{\"mode\":\"" + faults.current() + "\",\"stats\":" + stats.toJson() + "}");
+                .end("{\"mode\":\"" + faults.current() + "\",\"latency\":" + latency.toJson() + ",\"stats\":"
+                        + stats.toJson() + "}");
     }
 }

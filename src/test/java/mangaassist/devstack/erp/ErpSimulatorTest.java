@@ -136,6 +136,29 @@ class ErpSimulatorTest {
     }
 
     @Test
+    void controlEndpointSetsTheLatencyAtRunTime() throws Exception {
+        String control = sim.baseUrl() + ErpSimulator.CONTROL_PATH;
+        try {
+            HttpResponse<String> set = HTTP.send(HttpRequest.newBuilder(URI.create(control + "?latencyP50Ms=300&latencyP99Ms=300"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(set.body()).contains("\"latency\":{\"p50Ms\":300,\"p99Ms\":300}");
+            long start = System.nanoTime();
+            assertThat(post(sim.url(), seedBatch("dev-erp-token", "9784088725420").getBytes(SJIS), "text/xml; charset=Shift_JIS")
+                    .statusCode()).isEqualTo(200);
+            // p50 = p99: every answer waits exactly 300 ms (a lower bound: never flaky)
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+
+            HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(URI.create(control + "?latencyP50Ms=800&latencyP99Ms=300"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(bad.statusCode()).isEqualTo(400);
+        } finally {
+            sim.setLatency(LatencyModel.none());
+        }
+        HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(control)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(none.body()).contains("\"latency\":{\"p50Ms\":0,\"p99Ms\":0}");
+    }
+
+    @Test
     void slowModeHoldsTheAnswerWithoutBlocking() throws Exception {
         try (ErpSimulator slow = ErpSimulator.start("127.0.0.1", 0,
                 ErpSimulator.Options.fast().withSlowDelay(Duration.ofSeconds(30)))) {

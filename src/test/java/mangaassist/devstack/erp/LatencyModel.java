@@ -12,12 +12,14 @@ public final class LatencyModel {
     private static final double Z_99 = 2.3263478740408408;
 
     private final double medianMs;
+    private final double p99Ms;
     private final double sigma;
     private final double capMs;
     private final SplittableRandom random;
 
     private LatencyModel(double medianMs, double p99Ms, long seed) {
         this.medianMs = medianMs;
+        this.p99Ms = p99Ms;
         this.sigma = medianMs <= 0 ? 0 : Math.log(p99Ms / medianMs) / Z_99;
         this.capMs = p99Ms * 3;
         this.random = new SplittableRandom(seed);
@@ -37,6 +39,11 @@ public final class LatencyModel {
     /** The seed's figures. */
     public static LatencyModel legacyErp() {
         return logNormal(Duration.ofMillis(300), Duration.ofMillis(800));
+    }
+
+    /** As JSON, for the simulator's control endpoint. */
+    public String toJson() {
+        return "{\"p50Ms\":" + Math.round(medianMs) + ",\"p99Ms\":" + Math.round(p99Ms) + "}";
     }
 
     /** Next delay in milliseconds (0 when disabled). */
