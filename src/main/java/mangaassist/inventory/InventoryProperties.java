@@ -59,15 +59,22 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
                       Duration retryDelay, Breaker breaker) {
 
         public Erp {
+            requireSet(endpoint, "endpoint", "MANGAASSIST_INVENTORY_ERP_ENDPOINT");
+            requireSet(authToken, "auth-token", "MANGAASSIST_INVENTORY_ERP_AUTH_TOKEN");
             if (healthUrl == null || healthUrl.isBlank()) {
                 healthUrl = healthUrlOf(endpoint);
             }
         }
 
-        static String healthUrlOf(String endpoint) {
-            if (endpoint == null || endpoint.isBlank()) {
-                return null;
+        /** Unset, or a placeholder left unresolved (Spring's binder keeps "${VAR}" when VAR is not defined). */
+        private static void requireSet(String value, String property, String environment) {
+            if (value == null || value.isBlank() || value.startsWith("${")) {
+                throw new IllegalArgumentException("mangaassist.inventory.erp." + property + " is not set (environment "
+                        + environment + ")");
             }
+        }
+
+        static String healthUrlOf(String endpoint) {
             return endpoint.contains("/soap/inventory") ? endpoint.replace("/soap/inventory", "/health")
                     : URI.create(endpoint).resolve("/health").toString();
         }

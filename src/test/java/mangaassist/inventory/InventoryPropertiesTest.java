@@ -28,6 +28,17 @@ class InventoryPropertiesTest {
     }
 
     @Test
+    void anEndpointOrTokenLeftToAnUndefinedVariableStopsTheStart() {
+        assertThatThrownBy(() -> erp("${MANGAASSIST_INVENTORY_ERP_ENDPOINT}", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("mangaassist.inventory.erp.endpoint is not set (environment MANGAASSIST_INVENTORY_ERP_ENDPOINT)");
+        assertThatThrownBy(() -> new InventoryProperties.Erp("http://erp/soap/inventory", null, "${MANGAASSIST_INVENTORY_ERP_AUTH_TOKEN}",
+                "Windows-31J", Duration.ofSeconds(5), Duration.ofSeconds(5), 50, Duration.ofMillis(400), 50, 3,
+                Duration.ofMillis(500), new InventoryProperties.Breaker(5, Duration.ofSeconds(30))))
+                .hasMessageContaining("auth-token is not set");
+    }
+
+    @Test
     void theAuthTokenNeverShowsInTheSettingsText() {
         assertThat(erp("http://erp/soap/inventory", null).toString()).doesNotContain("s3cret").contains("authToken=****");
     }
