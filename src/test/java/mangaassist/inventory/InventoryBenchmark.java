@@ -575,25 +575,10 @@ class InventoryBenchmark {
             e.put("rateLimitedCalls", stats.rateLimitedCalls());
             e.put("isbnsPerCallMean", round(perCall.stream().mapToInt(Integer::intValue).average().orElse(0)));
             e.put("isbnsPerCallMax", perCall.stream().mapToInt(Integer::intValue).max().orElse(0));
-            double[] lags = Arrays.stream(stats.arrivalLagsNanos()).mapToDouble(v -> v / 1e6).sorted().toArray();
-            ObjectNode lag = e.putObject("arrivalLagMs");
-            lag.put("what", "ERP permit taken (app) to the call counted by the simulator (its arrival), every call");
-            lag.put("n", lags.length);
-            if (lags.length > 0) {
-                lag.put("p50", round(percentile(lags, 50)));
-                lag.put("p99", round(percentile(lags, 99)));
-                lag.put("max", round(lags[lags.length - 1]));
-            }
-            lag.put("allowanceMs", inventory.erp().arrivalAllowance().toMillis());
-            double[] handOff = Arrays.stream(stats.handOffLagsNanos()).mapToDouble(v -> v / 1e6).sorted().toArray();
-            ObjectNode ho = e.putObject("handOffLagMs");
-            ho.put("what", "request handed to the ERP client's HTTP transport (its stream closed) to counted by the simulator");
-            ho.put("n", handOff.length);
-            if (handOff.length > 0) {
-                ho.put("p50", round(percentile(handOff, 50)));
-                ho.put("p99", round(percentile(handOff, 99)));
-                ho.put("max", round(handOff[handOff.length - 1]));
-            }
+            lags(e.putObject("arrivalLagMs"), "ERP permit taken (app) to the call counted by the simulator (its arrival), every call",
+                    stats.arrivalLagsNanos()).put("allowanceMs", inventory.erp().arrivalAllowance().toMillis());
+            lags(e.putObject("handOffLagMs"), "request handed to the ERP client's HTTP transport (its stream closed) to counted "
+                    + "by the simulator", stats.handOffLagsNanos());
             int[] histogram = new int[perCall.stream().mapToInt(Integer::intValue).max().orElse(0) + 1];
             perCall.forEach(k -> histogram[k]++);
             ObjectNode h = e.putObject("isbnsPerCallHistogram");
@@ -685,6 +670,19 @@ class InventoryBenchmark {
             counts.forEach(node::put);
             return node;
         }
+    }
+
+    /** A lag distribution into {@code node}: what it measures, n, p50/p99/max in ms. */
+    static ObjectNode lags(ObjectNode node, String what, long[] nanos) {
+        double[] ms = Arrays.stream(nanos).mapToDouble(v -> v / 1e6).sorted().toArray();
+        node.put("what", what);
+        node.put("n", ms.length);
+        if (ms.length > 0) {
+            node.put("p50", round(percentile(ms, 50)));
+            node.put("p99", round(percentile(ms, 99)));
+            node.put("max", round(ms[ms.length - 1]));
+        }
+        return node;
     }
 
     /**

@@ -115,13 +115,6 @@ class InventoryCoalescerTest {
     }
 
     static StockItem stock(String isbn) {
-        StockItem item = new StockItem();
-        item.setISBN(isbn);
-        item.setTitle("ワンピース 42");
-        item.setQuantity(12);
-        item.setWarehouseCode("TK01");
-        item.setStatusCode("01");
-        item.setPriceJPY(484);
-        return item;
+        return InventoryAclTest.stock(isbn);
     }
 }
