@@ -15,6 +15,7 @@ import org.apache.camel.Expression;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
 import org.apache.camel.support.ExpressionAdapter;
 import org.springframework.stereotype.Component;
@@ -50,9 +51,11 @@ public class InventoryRoutes extends RouteBuilder {
         // Camel-managed pools (shut down with the context); not Spring beans, which would displace Spring's task executor.
         // POST /api/inventory/batch looks its ISBNs up in parallel: they wait on coalesced answers, not on CPU. Bounded:
         // one full batch at a time runs in parallel, the lookups of further concurrent batches queue (the ERP's rate is
-        // the limit anyway; an unbounded pool gave every POST up to max-batch-isbns threads).
-        ExecutorService batchLookups = getContext().getExecutorServiceManager()
-                .newFixedThreadPool(this, "inventory-batch", inventory.maxBatchIsbns());
+        // the limit anyway; an unbounded pool gave every POST up to max-batch-isbns threads). Idle threads end after 60 s.
+        ExecutorService batchLookups = getContext().getExecutorServiceManager().newThreadPool(this, "inventory-batch",
+                new ThreadPoolProfileBuilder("inventory-batch").poolSize(inventory.maxBatchIsbns())
+                        .maxPoolSize(inventory.maxBatchIsbns()).maxQueueSize(-1)
+                        .keepAliveTime(60L, TimeUnit.SECONDS).allowCoreThreadTimeOut(true).build());
         // coalesced batches call the ERP in parallel; the rate limiter keeps them under the ERP's limit
         ExecutorService erpCalls = getContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "inventory-erp-call", inventory.erp().maxConcurrentCalls());
