@@ -13,13 +13,20 @@ public final class InventoryAcl {
     private InventoryAcl() {
     }
 
-    /** @throws ErpBadResponseException when the item has no valid ISBN: it could be matched to no lookup */
+    /**
+     * @throws ErpBadResponseException when the item has no valid ISBN (it could be matched to no lookup) or no
+     *                                 quantity (the schema requires it; it is the answer)
+     */
     public static InventoryItem toItem(StockItem stock) {
         String isbn;
         try {
             isbn = Isbn.toIsbn13(stock.getISBN());
         } catch (InvalidIsbnException e) {
             throw new ErpBadResponseException("The ERP returned a stock item without a valid ISBN (" + e.getMessage() + ")");
+        }
+        if (stock.getQuantity() == null) {
+            // not 0: a stock level the ERP did not give must not be told to a customer as "none left"
+            throw new ErpBadResponseException("The ERP returned stock item " + isbn + " without a quantity");
         }
         return new InventoryItem(isbn, clean(stock.getTitle()), stock.getQuantity(),
                 clean(stock.getWarehouseCode()), StockStatus.fromCode(stock.getStatusCode()),

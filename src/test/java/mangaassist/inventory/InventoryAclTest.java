@@ -40,6 +40,14 @@ class InventoryAclTest {
                 .hasMessageStartingWith("The ERP returned a stock item without a valid ISBN");
     }
 
+    @Test
+    void anItemWithoutAQuantityIsABadResponseNotZeroInStock() {
+        StockItem stock = stock("9784088725420");
+        stock.setQuantity(null);
+        assertThatThrownBy(() -> InventoryAcl.toItem(stock))
+                .isInstanceOf(ErpBadResponseException.class).hasMessageContaining("without a quantity");
+    }
+
     static StockItem stock(String isbn) {
         StockItem item = new StockItem();
         item.setISBN(isbn);

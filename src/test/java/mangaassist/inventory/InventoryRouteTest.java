@@ -84,14 +84,19 @@ class InventoryRouteTest extends RouteTestSupport {
     }
 
     @Test
-    void anItemWithoutAnIsbnIsABadResponseNotAnInternalError() throws Exception {
+    void anItemWithoutAnIsbnOrAQuantityIsABadResponseNotAnInternalErrorOrZeroInStock() throws Exception {
         erp.whenAnyExchangeReceived(e -> answer(e, InventoryAclTest.stock(null)));
+        Exchange noIsbn = lookup(ONE_PIECE_42);
+        assertThat(noIsbn.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(502);
+        assertThat(JSON.readTree(noIsbn.getMessage().getBody(String.class)).path("code").asText()).isEqualTo("ERP_BAD_RESPONSE");
+        assertThat(erp.getReceivedCounter()).as("an unreadable answer is not retried").isEqualTo(1);
 
+        StockItem noQuantity = InventoryAclTest.stock(ONE_PIECE_42);
+        noQuantity.setQuantity(null);
+        erp.whenAnyExchangeReceived(e -> answer(e, noQuantity));
         Exchange answered = lookup(ONE_PIECE_42);
-
         assertThat(answered.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(502);
         assertThat(JSON.readTree(answered.getMessage().getBody(String.class)).path("code").asText()).isEqualTo("ERP_BAD_RESPONSE");
-        assertThat(erp.getReceivedCounter()).as("an unreadable answer is not retried").isEqualTo(1);
     }
 
     @Test

@@ -135,6 +135,40 @@ class SeedStylePeerTest {
         assertThat(op.getElementsByTagNameNS(INV, "WarehouseCode").getLength()).isZero(); // like the seed's batch
     }
 
+    @Test
+    void aQuantityIsReadWithSurroundingWhitespaceAndAMissingOneStaysMissingNotZero() throws Exception {
+        startPeer("""
+                <?xml version="1.0" encoding="Shift_JIS"?>
+                <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"
+                    xmlns:inv="http://legacy-erp.manga-store.co.jp/inventory/v1">
+                  <soapenv:Body>
+                    <inv:GetBatchStockLevelsResponse>
+                      <inv:StockItem>
+                        <inv:ISBN>9784088725420</inv:ISBN>
+                        <inv:Title>ワンピース 42</inv:Title>
+                        <inv:Quantity>
+                          87
+                        </inv:Quantity>
+                        <inv:WarehouseCode>TK01</inv:WarehouseCode>
+                        <inv:StatusCode>01</inv:StatusCode>
+                      </inv:StockItem>
+                      <inv:StockItem>
+                        <inv:ISBN>9784063842764</inv:ISBN>
+                        <inv:Title>進撃の巨人 1</inv:Title>
+                        <inv:WarehouseCode>TK01</inv:WarehouseCode>
+                        <inv:StatusCode>01</inv:StatusCode>
+                      </inv:StockItem>
+                    </inv:GetBatchStockLevelsResponse>
+                  </soapenv:Body>
+                </soapenv:Envelope>""", "text/xml; charset=Shift_JIS", Charset.forName("Windows-31J"));
+
+        try (ErpTestClient client = new ErpTestClient(ErpClientSettings.of(url(), "seed-token"))) {
+            List<StockItem> items = client.getBatchStockLevels(List.of("9784088725420", "9784063842764"), null);
+
+            assertThat(items).extracting(StockItem::getQuantity).containsExactly(87, null);
+        }
+    }
+
     static Document parse(byte[] xml) throws Exception {
         DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
         dbf.setNamespaceAware(true);
