@@ -96,12 +96,7 @@ class SeedStylePeerTest {
     @Test
     void batchEnvelopeWithoutCharsetAndWithSparseItems() throws Exception {
         // No charset in the Content-Type, CP932 vendor characters, optional fields missing, a preorder row.
-        startPeer("""
-                <?xml version="1.0" encoding="Shift_JIS"?>
-                <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"
-                    xmlns:inv="http://legacy-erp.manga-store.co.jp/inventory/v1">
-                  <soapenv:Body>
-                    <inv:GetBatchStockLevelsResponse>
+        startPeer(batchResponse("""
                       <inv:StockItem>
                         <inv:ISBN>9784088820000</inv:ISBN>
                         <inv:Title>髙橋さん家の① ～特装版～</inv:Title>
@@ -117,9 +112,7 @@ class SeedStylePeerTest {
                         <inv:WarehouseCode>TK01</inv:WarehouseCode>
                         <inv:StatusCode>02</inv:StatusCode>
                       </inv:StockItem>
-                    </inv:GetBatchStockLevelsResponse>
-                  </soapenv:Body>
-                </soapenv:Envelope>""", "text/xml", Charset.forName("Windows-31J"));
+                """), "text/xml", Charset.forName("Windows-31J"));
 
         try (ErpTestClient client = new ErpTestClient(ErpClientSettings.of(url(), "seed-token"))) {
             List<StockItem> items = client.getBatchStockLevels(List.of("9784088820000", "9784063842764", "9784000000000"), null);
@@ -137,12 +130,7 @@ class SeedStylePeerTest {
 
     @Test
     void aQuantityIsReadWithSurroundingWhitespaceAndAMissingOneStaysMissingNotZero() throws Exception {
-        startPeer("""
-                <?xml version="1.0" encoding="Shift_JIS"?>
-                <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"
-                    xmlns:inv="http://legacy-erp.manga-store.co.jp/inventory/v1">
-                  <soapenv:Body>
-                    <inv:GetBatchStockLevelsResponse>
+        startPeer(batchResponse("""
                       <inv:StockItem>
                         <inv:ISBN>9784088725420</inv:ISBN>
                         <inv:Title>ワンピース 42</inv:Title>
@@ -158,15 +146,27 @@ class SeedStylePeerTest {
                         <inv:WarehouseCode>TK01</inv:WarehouseCode>
                         <inv:StatusCode>01</inv:StatusCode>
                       </inv:StockItem>
-                    </inv:GetBatchStockLevelsResponse>
-                  </soapenv:Body>
-                </soapenv:Envelope>""", "text/xml; charset=Shift_JIS", Charset.forName("Windows-31J"));
+                """), "text/xml; charset=Shift_JIS", Charset.forName("Windows-31J"));
 
         try (ErpTestClient client = new ErpTestClient(ErpClientSettings.of(url(), "seed-token"))) {
             List<StockItem> items = client.getBatchStockLevels(List.of("9784088725420", "9784063842764"), null);
 
             assertThat(items).extracting(StockItem::getQuantity).containsExactly(87, null);
         }
+    }
+
+    /** The seed's batch answer envelope around these StockItem elements. */
+    static String batchResponse(String stockItems) {
+        return """
+                <?xml version="1.0" encoding="Shift_JIS"?>
+                <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"
+                    xmlns:inv="http://legacy-erp.manga-store.co.jp/inventory/v1">
+                  <soapenv:Body>
+                    <inv:GetBatchStockLevelsResponse>
+                """ + stockItems + """
+                    </inv:GetBatchStockLevelsResponse>
+                  </soapenv:Body>
+                </soapenv:Envelope>""";
     }
 
     static Document parse(byte[] xml) throws Exception {
