@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import mangaassist.inventory.InventoryCoalescer;
 import mangaassist.inventory.InventoryProperties;
 import mangaassist.inventory.erp.ErpRateLimiter;
+import mangaassist.inventory.erp.ErpRateRefusedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Expression;
@@ -138,6 +139,14 @@ public class InventoryRoutes extends RouteBuilder {
                         .retryWhile(method("inventorySteps", "retryable"))
                         .retryAttemptedLogLevel(LoggingLevel.WARN)
                         .logExhausted(false))
+                // a call refused for the ERP's rate arrived later than the allowance assumed: it goes again on the next
+                // free permit (the permit is the wait), not as one of the failure retries with their back-off
+                .onException(ErpRateRefusedException.class)
+                    .maximumRedeliveries(inventory.erp().budget().refusalRetries())
+                    .redeliveryDelay(0)
+                    .retryAttemptedLogLevel(LoggingLevel.DEBUG)
+                    .logExhausted(false)
+                .end()
                 .to("direct:inventory-erp-call");
 
         // The rate limit as the ERP counts it, on arrival: a permit from before the send until 1 s after the call could
@@ -148,6 +157,8 @@ public class InventoryRoutes extends RouteBuilder {
                 .bean("erpCalls", "start")
                 .doTry()
                     .to(ERP)
+                .doCatch(Exception.class)
+                    .bean("erpCalls", "failed")
                 .doFinally()
                     .bean("erpCalls", "end")
                 .end()

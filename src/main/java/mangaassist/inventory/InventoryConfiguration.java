@@ -1,18 +1,25 @@
 package mangaassist.inventory;
 
+import java.time.Duration;
+
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import mangaassist.inventory.erp.ArrivalAllowance;
 import mangaassist.inventory.erp.ErpClientSettings;
 import mangaassist.inventory.erp.ErpCxfClientFactory;
 import mangaassist.inventory.erp.ErpRateLimiter;
+import mangaassist.inventory.erp.LocalErpRateLimiter;
+import mangaassist.inventory.erp.SharedErpRateLimiter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
-/** The ERP client endpoint and the circuit breaker around it. */
+/** The ERP client endpoint, the ERP's rate budget and the circuit breaker around it. */
 @Configuration(proxyBeanMethods = false)
 public class InventoryConfiguration {
 
@@ -24,14 +31,41 @@ public class InventoryConfiguration {
                 erp.connectTimeout(), erp.timeout())).createEndpoint(camelContext);
     }
 
-    /** {@code rate-limit} calls in any second as the ERP counts them (see ErpRateLimiter); used by inventory-erp-call. */
+    /**
+     * {@code rate-limit} calls in any second as the ERP counts them (see ErpRateLimiter), for every instance together
+     * (permits in Redis) unless {@code budget.shared} is false; used by inventory-erp-call.
+     */
     @Bean
-    public ErpRateLimiter erpRateLimiter(InventoryProperties inventory, MeterRegistry registry) {
-        ErpRateLimiter limiter = new ErpRateLimiter(inventory.erp().rateLimit(), inventory.erp().arrivalAllowance());
+    public ErpRateLimiter erpRateLimiter(InventoryProperties inventory, ReactiveStringRedisTemplate redis, MeterRegistry registry) {
+        InventoryProperties.Erp erp = inventory.erp();
+        InventoryProperties.Budget budget = erp.budget();
+        ArrivalAllowance allowance = erp.rateMode() == InventoryProperties.RateMode.STRICT
+                ? ArrivalAllowance.fixed(erp.strictAllowance())
+                : ArrivalAllowance.adaptive(erp.arrivalAllowance(), budget.allowanceFloor(), erp.strictAllowance(),
+                        budget.allowanceQuiet());
+        ErpRateLimiter limiter;
+        if (budget.shared()) {
+            SharedErpRateLimiter shared = new SharedErpRateLimiter(redis, new SharedErpRateLimiter.Settings(budget.redisKey(),
+                    erp.rateLimit(), erp.expectedInstances(), Duration.ofSeconds(1),
+                    erp.strictAllowance().plus(Duration.ofSeconds(1)), budget.redisTimeout(), budget.pollInterval(),
+                    budget.recheckInterval()), allowance);
+            Gauge.builder("mangaassist.inventory.erp.budget.shared", shared, s -> s.isShared() ? 1 : 0)
+                    .description("1 while the ERP budget is shared through Redis, 0 while this instance uses its local share")
+                    .tag("flow", "inventory").register(registry);
+            FunctionCounter.builder("mangaassist.inventory.erp.budget.fallbacks", shared, SharedErpRateLimiter::fallbacks)
+                    .description("Times this instance fell back to its local share of the ERP budget (Redis unreachable)")
+                    .tag("flow", "inventory").register(registry);
+            limiter = shared;
+        } else {
+            limiter = new LocalErpRateLimiter(erp.rateLimit(), allowance);
+        }
         Gauge.builder("mangaassist.inventory.erp.permits.used", limiter, ErpRateLimiter::used)
                 .description("ERP calls the ERP could count in the current second: not yet arrived (within the arrival "
                         + "allowance) or arrived less than 1 s ago")
                 .tag("flow", "inventory").register(registry);
+        Gauge.builder("mangaassist.inventory.erp.arrival.allowance", limiter, l -> l.arrivalAllowance().toNanos() / 1e9)
+                .description("How long after its permit a call is assumed to reach the ERP (adaptive: learnt from refusals)")
+                .baseUnit("seconds").tag("flow", "inventory").register(registry);
         return limiter;
     }
 

@@ -44,19 +44,23 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
      * @param codepage           charset for responses labelled Shift_JIS or unlabelled (Windows-31J: vendor chars)
      * @param connectTimeout     connection timeout
      * @param timeout            receive timeout of one call
-     * @param rateLimit          most calls in any one second, as the ERP counts them (on arrival; it refuses more);
-     *                           also the most calls in flight at once (ErpRateLimiter)
+     * @param rateLimit          most calls in any one second, as the ERP counts them (on arrival; it refuses more), for
+     *                           every instance together; also the most calls in flight at once (ErpRateLimiter)
+     * @param rateMode           strict: the arrival allowance is the longest call (timeout + connect-timeout), valid
+     *                           whatever the delays; adaptive: it starts at arrival-allowance and learns from refusals
      * @param arrivalAllowance   how long after taking its permit a call is assumed to reach the ERP: a permit counts
-     *                           until one second after min(call end, taken + allowance) (ErpRateLimiter); at least the
-     *                           longest call (timeout, plus connect-timeout) gives the strict rule, whatever the delays
+     *                           until one second after min(call end, taken + allowance) (ErpRateLimiter); the starting
+     *                           value in adaptive mode
+     * @param expectedInstances  instances sharing the budget: without Redis each falls back to rate-limit / this
+     * @param budget             how the budget is kept: shared through Redis, the adaptive allowance, refusals
      * @param maxConcurrentCalls threads sending coalesced batch calls (the rate limiter caps calls in flight too)
      * @param retries            retries after a failed call
      * @param retryDelay         first retry delay, doubled for each further retry
      * @param breaker            circuit breaker settings
      */
     public record Erp(String endpoint, String healthUrl, String authToken, String codepage, Duration connectTimeout,
-                      Duration timeout, int rateLimit, Duration arrivalAllowance, int maxConcurrentCalls, int retries,
-                      Duration retryDelay, Breaker breaker) {
+                      Duration timeout, int rateLimit, RateMode rateMode, Duration arrivalAllowance, int expectedInstances,
+                      Budget budget, int maxConcurrentCalls, int retries, Duration retryDelay, Breaker breaker) {
 
         public Erp {
             requireSet(endpoint, "endpoint", "MANGAASSIST_INVENTORY_ERP_ENDPOINT");
@@ -64,6 +68,14 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
             if (healthUrl == null || healthUrl.isBlank()) {
                 healthUrl = healthUrlOf(endpoint);
             }
+            if (rateMode == null) {
+                rateMode = RateMode.ADAPTIVE;
+            }
+        }
+
+        /** The allowance that holds whatever the delays: a call cannot reach the ERP after it has ended. */
+        public Duration strictAllowance() {
+            return timeout.plus(connectTimeout);
         }
 
         /** Unset, or a placeholder left unresolved (Spring's binder keeps "${VAR}" when VAR is not defined). */
@@ -81,9 +93,34 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
 
         @Override
         public String toString() {
-            return "Erp[endpoint=" + endpoint + ", rateLimit=" + rateLimit + ", arrivalAllowance=" + arrivalAllowance
-                    + ", authToken=****]";
+            return "Erp[endpoint=" + endpoint + ", rateLimit=" + rateLimit + ", rateMode=" + rateMode + ", arrivalAllowance="
+                    + arrivalAllowance + ", expectedInstances=" + expectedInstances + ", authToken=****]";
         }
+    }
+
+    /** How the arrival allowance is chosen (see ArrivalAllowance). */
+    public enum RateMode {
+        /** Learns from the ERP's refusals, between allowance-floor and the strict value. */
+        ADAPTIVE,
+        /** The longest call: the limit holds whatever the delays. */
+        STRICT
+    }
+
+    /**
+     * @param shared          permits kept in Redis for every instance (SharedErpRateLimiter); false: in this instance's
+     *                        memory, the whole rate-limit for it alone
+     * @param redisKey        prefix of the budget's Redis keys
+     * @param redisTimeout    a budget command taking longer than this falls back to the local share
+     * @param pollInterval    the longest an instance waits before asking Redis again for a permit
+     * @param recheckInterval how often an instance on its local share asks whether Redis is back
+     * @param allowanceFloor  adaptive mode: the narrowest arrival allowance
+     * @param allowanceQuiet  adaptive mode: the allowance narrows by a tenth after each such period without a refusal
+     * @param refusalFault    text of the ERP's SOAP fault when it refuses a call for its rate
+     * @param refusalRetries  how often a call refused for the rate is sent again (each after a new permit)
+     */
+    public record Budget(boolean shared, String redisKey, Duration redisTimeout, Duration pollInterval,
+                         Duration recheckInterval, Duration allowanceFloor, Duration allowanceQuiet, String refusalFault,
+                         int refusalRetries) {
     }
 
     /**

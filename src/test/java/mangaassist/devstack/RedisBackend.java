@@ -22,7 +22,7 @@ import redis.embedded.core.ExecutableProvider;
  * then reconnected into its own shut-down event loops (17 ERROR stack traces at the end of every test JVM). Here the
  * stack's hook stops it, after the applications on it (see {@link EmbeddedStack#stopsAfter}).
  */
-final class RedisBackend implements Backend {
+public final class RedisBackend implements Backend {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
     private static final long START_TIMEOUT_SECONDS = 20;

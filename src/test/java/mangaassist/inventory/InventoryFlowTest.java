@@ -219,6 +219,30 @@ class InventoryFlowTest {
         assertFiftyCallsAtMostInAnySecond(8);
     }
 
+    @Test
+    void aCallTheErpRefusesForItsRateIsRetriedOnTheNextPermitCountedAndNeverSeenByAUser() {
+        // calls reach the ERP 400 ms late while the limiter assumes 50 ms: the ERP counts the late ones in a second that
+        // has given its calls away, and refuses the next ones
+        erp.holdArrivals(Duration.ofMillis(400));
+        erpRateLimiter.setArrivalAllowance(Duration.ofMillis(50));
+        double refusedBefore = meters.get("mangaassist.inventory.erp.refused").counter().count();
+        List<ResponseEntity<JsonNode>> answers = concurrently(8, i -> {
+            List<String> isbns = new ArrayList<>();
+            for (int n = 0; n < 200; n++) {
+                isbns.add(randomIsbn());
+            }
+            return http.postForEntity("/api/inventory/batch", json(isbns), JsonNode.class);
+        });
+        assertThat(answers).allSatisfy(r -> assertThat(r.getBody().path("errors")).hasSize(200)
+                .allSatisfy(e -> assertThat(e.path("code").asText()).as(e.toString()).isEqualTo("INVENTORY_NOT_FOUND")));
+        long refusals = erp.stats().rateLimitedCalls();
+        assertThat(refusals).as("the ERP refused calls (%d calls, at most %d in one second)", erp.stats().totalCalls(),
+                erp.stats().maxCallsInAnySecond()).isPositive();
+        assertThat(meters.get("mangaassist.inventory.erp.refused").counter().count() - refusedBefore)
+                .as("each refusal counted").isEqualTo(refusals);
+        assertThat(erpRateLimiter.arrivalAllowance()).as("the allowance learnt from them").isGreaterThan(Duration.ofMillis(50));
+    }
+
     /** Sends {@code requests} batches of 200 fresh ISBNs at once: every lookup answered, never over the ERP's limit. */
     private void assertFiftyCallsAtMostInAnySecond(int requests) {
         List<ResponseEntity<JsonNode>> answers = concurrently(requests, i -> {

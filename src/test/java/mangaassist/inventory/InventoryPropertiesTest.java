@@ -33,7 +33,7 @@ class InventoryPropertiesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("mangaassist.inventory.erp.endpoint is not set (environment MANGAASSIST_INVENTORY_ERP_ENDPOINT)");
         assertThatThrownBy(() -> new InventoryProperties.Erp("http://erp/soap/inventory", null, "${MANGAASSIST_INVENTORY_ERP_AUTH_TOKEN}",
-                "Windows-31J", Duration.ofSeconds(5), Duration.ofSeconds(5), 50, Duration.ofMillis(400), 50, 3,
+                "Windows-31J", Duration.ofSeconds(5), Duration.ofSeconds(5), 50, null, Duration.ofMillis(400), 1, null, 50, 3,
                 Duration.ofMillis(500), new InventoryProperties.Breaker(5, Duration.ofSeconds(30))))
                 .hasMessageContaining("auth-token is not set");
     }
@@ -45,7 +45,7 @@ class InventoryPropertiesTest {
 
     static InventoryProperties.Erp erp(String endpoint, String healthUrl) {
         return new InventoryProperties.Erp(endpoint, healthUrl, "s3cret", "Windows-31J", Duration.ofSeconds(5),
-                Duration.ofSeconds(5), 50, Duration.ofMillis(400), 50, 3, Duration.ofMillis(500),
+                Duration.ofSeconds(5), 50, null, Duration.ofMillis(400), 1, null, 50, 3, Duration.ofMillis(500),
                 new InventoryProperties.Breaker(5, Duration.ofSeconds(30)));
     }
 }

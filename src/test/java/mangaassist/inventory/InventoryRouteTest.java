@@ -33,6 +33,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @TestPropertySource(properties = {
         // the inventory routes alone: the chat's would check their backends (DynamoDB, ...) as they start
         "camel.main.java-routes-exclude-pattern=routes/ChatRoutes*",
+        // no Redis here: the ERP budget in this instance's memory (the shared one: SharedErpRateLimiterTest, flow tests)
+        "mangaassist.inventory.erp.budget.shared=false",
         "mangaassist.inventory.erp.retry-delay=10ms"})
 class InventoryRouteTest extends RouteTestSupport {
 
@@ -43,6 +45,8 @@ class InventoryRouteTest extends RouteTestSupport {
     InventoryCache cache;
     @Autowired
     CircuitBreaker erpCircuitBreaker;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     MockEndpoint erp;
 
@@ -116,6 +120,24 @@ class InventoryRouteTest extends RouteTestSupport {
         Exchange refused = lookup(ONE_PIECE_42);
         assertThat(JSON.readTree(refused.getMessage().getBody(String.class)).path("code").asText()).isEqualTo("ERP_FAULT");
         assertThat(erp.getReceivedCounter()).as("the same request would be refused again").isEqualTo(1);
+    }
+
+    @Test
+    void aCallRefusedForTheErpsRateGoesAgainOnTheNextPermitWithoutUsingAFailureRetry() throws Exception {
+        // six refusals, then the answer: more than the three failure retries would allow
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        erp.whenAnyExchangeReceived(e -> {
+            if (calls.incrementAndGet() <= 5) {
+                throw new SoapFault("Rate limit exceeded: max 50 requests per second", new QName(Soap11.SOAP_NAMESPACE, "Server"));
+            }
+            answer(e, InventoryAclTest.stock(ONE_PIECE_42));
+        });
+        double refused = meters.get("mangaassist.inventory.erp.refused").counter().count();
+
+        assertThat(get(ONE_PIECE_42).path("isbn").asText()).isEqualTo(ONE_PIECE_42);
+        assertThat(erp.getReceivedCounter()).as("five refused calls and the answered one").isEqualTo(6);
+        assertThat(meters.get("mangaassist.inventory.erp.refused").counter().count() - refused).isEqualTo(5);
+        assertThat(erpCircuitBreaker.getMetrics().getNumberOfFailedCalls()).as("refusals are no failure of the ERP").isZero();
     }
 
     /** What CXF hands back for GetBatchStockLevels: the operation's one output part, the list of items. */

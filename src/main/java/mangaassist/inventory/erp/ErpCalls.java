@@ -2,17 +2,22 @@ package mangaassist.inventory.erp;
 
 import java.util.Collection;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import mangaassist.inventory.InventoryProperties;
 import mangaassist.inventory.InventorySteps;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The bounds of one ERP call in inventory-erp-call: its rate-limit permit and its meters.
+ * The bounds of one ERP call in inventory-erp-call: its rate-limit permit, its meters, and the translation of the ERP's
+ * refusal for its rate into {@link ErpRateRefusedException}, the one failure the route retries at once.
  *
  * <p>The meters are registered once, with the tags the {@code micrometer:} endpoints gave them
  * (camelContext, flow): those endpoints evaluated their options and tags as expressions and converted
@@ -22,6 +27,8 @@ import org.springframework.stereotype.Component;
 @Component("erpCalls")
 public class ErpCalls {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ErpCalls.class);
+
     /** Exchange property: the call's running timer sample. */
     static final String SAMPLE = "mangaassist.inventory.erpCallSample";
 
@@ -29,13 +36,19 @@ public class ErpCalls {
     private final MeterRegistry meters;
     private final Timer callTimer;
     private final DistributionSummary lookupsPerCall;
+    private final Counter refused;
+    private final String refusalText;
 
-    public ErpCalls(ErpRateLimiter limiter, MeterRegistry meters, CamelContext camelContext) {
+    public ErpCalls(ErpRateLimiter limiter, MeterRegistry meters, CamelContext camelContext, InventoryProperties inventory) {
         this.limiter = limiter;
         this.meters = meters;
+        this.refusalText = inventory.erp().budget().refusalFault();
         this.callTimer = Timer.builder("mangaassist.inventory.erp.call")
                 .tags("camelContext", camelContext.getName(), "flow", "inventory").register(meters);
         this.lookupsPerCall = DistributionSummary.builder("mangaassist.inventory.erp.lookups-per-call")
+                .tags("camelContext", camelContext.getName(), "flow", "inventory").register(meters);
+        this.refused = Counter.builder("mangaassist.inventory.erp.refused")
+                .description("ERP calls refused for the ERP's rate (arrived later than the arrival allowance); each was retried")
                 .tags("camelContext", camelContext.getName(), "flow", "inventory").register(meters);
     }
 
@@ -50,6 +63,22 @@ public class ErpCalls {
                     @ExchangeProperty(SAMPLE) Timer.Sample sample) {
         limiter.release(permit);
         sample.stop(callTimer);
+    }
+
+    /**
+     * The call failed: a refusal for the ERP's rate becomes {@link ErpRateRefusedException} (counted, and the limiter's
+     * arrival allowance widens); any other failure goes on as it is.
+     */
+    public void failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
+                       @ExchangeProperty(ErpRateLimiter.PERMIT) ErpRateLimiter.Permit permit) throws Exception {
+        if (ErpErrorClassifier.isRateRefusal(failure, refusalText)) {
+            refused.increment();
+            limiter.refused(permit);
+            LOG.info("The ERP refused a call for its rate; retried on the next permit, arrival allowance now {} ms",
+                    limiter.arrivalAllowance().toMillis());
+            throw new ErpRateRefusedException(ErpErrorClassifier.faultMessage(failure), failure);
+        }
+        throw failure;
     }
 
     /** How many ISBNs the call asked for. */

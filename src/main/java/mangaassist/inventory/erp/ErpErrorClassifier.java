@@ -45,6 +45,9 @@ public final class ErpErrorClassifier {
         if (failure == null) {
             return ErpError.UNKNOWN;
         }
+        if (find(failure, ErpRateRefusedException.class) != null) {
+            return ErpError.ERP_FAULT; // its retries were exhausted: the ERP kept refusing
+        }
         if (find(failure, UnencodableCharacterException.class) != null) {
             return ErpError.REQUEST_REJECTED;
         }
@@ -85,6 +88,16 @@ public final class ErpErrorClassifier {
         }
         String code = fault.getFaultCode().getLocalPart();
         return "Client".equals(code) || "Sender".equals(code);
+    }
+
+    /**
+     * The ERP refused the call for its rate: a Server fault whose faultstring contains {@code refusalText} (the ERP's
+     * "Rate limit exceeded"). Such a call is retried after the next free permit, not as a failure.
+     */
+    public static boolean isRateRefusal(Throwable failure, String refusalText) {
+        SoapFault fault = find(failure, SoapFault.class);
+        return fault != null && !isClientFault(failure) && fault.getMessage() != null
+                && refusalText != null && !refusalText.isEmpty() && fault.getMessage().contains(refusalText);
     }
 
     /** The SOAP faultstring when the ERP sent a fault, for logs (never contains our token). */

@@ -12,17 +12,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The limiter on a simulated clock: what the ERP could count, not how fast our side is. */
-class ErpRateLimiterTest {
+class LocalErpRateLimiterTest {
 
     static final long MS = 1_000_000L;
     static final long SECOND = 1000 * MS;
     static final Duration ALLOWANCE = Duration.ofMillis(100);
 
     final AtomicLong now = new AtomicLong();
-    final ErpRateLimiter limiter = limiter(ALLOWANCE);
+    final LocalErpRateLimiter limiter = limiter(ALLOWANCE);
 
-    ErpRateLimiter limiter(Duration allowance) {
-        return new ErpRateLimiter(50, allowance, Duration.ofSeconds(1), now::get);
+    LocalErpRateLimiter limiter(Duration allowance) {
+        return new LocalErpRateLimiter(50, allowance, Duration.ofSeconds(1), now::get);
     }
 
     @Test
@@ -66,7 +66,7 @@ class ErpRateLimiterTest {
 
     @Test
     void anAllowanceAsLongAsTheLongestCallIsTheStrictRule() {
-        ErpRateLimiter strict = limiter(Duration.ofSeconds(5));
+        LocalErpRateLimiter strict = limiter(Duration.ofSeconds(5));
         ErpRateLimiter.Permit first = null;
         for (int i = 0; i < 50; i++) {
             ErpRateLimiter.Permit permit = strict.tryAcquire(now.get());
@@ -111,7 +111,7 @@ class ErpRateLimiterTest {
     void noSecondAtTheErpHoldsMoreThanTheLimitWhileCallsArriveWithinTheAllowance() {
         SplittableRandom random = new SplittableRandom(20240601);
         for (Duration allowance : List.of(Duration.ZERO, Duration.ofMillis(100), Duration.ofMillis(350), Duration.ofSeconds(6))) {
-            ErpRateLimiter limiter = limiter(allowance);
+            LocalErpRateLimiter limiter = limiter(allowance);
             for (Arrival arrival : Arrival.values()) {
                 List<long[]> calls = simulate(limiter, random, 20 * SECOND, 400);   // {permit, ended}
                 List<Long> counted = new ArrayList<>();
@@ -134,7 +134,7 @@ class ErpRateLimiterTest {
     void callsArrivingLaterThanTheAllowanceCanCrowdASecondAsWithAPlainSlidingWindow() {
         SplittableRandom random = new SplittableRandom(7);
         for (Duration allowance : List.of(Duration.ZERO, Duration.ofMillis(100))) {
-            ErpRateLimiter limiter = limiter(allowance);
+            LocalErpRateLimiter limiter = limiter(allowance);
             List<long[]> calls = simulate(limiter, random, 20 * SECOND, 400);
             List<Long> counted = new ArrayList<>();
             for (long[] call : calls) {
@@ -160,7 +160,7 @@ class ErpRateLimiterTest {
     }
 
     /** A closed loop of {@code demand} callers on a 1 ms clock; a call lasts 1..800 ms, one in 50 lasts 5 s. */
-    private List<long[]> simulate(ErpRateLimiter limiter, SplittableRandom random, long duration, int demand) {
+    private List<long[]> simulate(LocalErpRateLimiter limiter, SplittableRandom random, long duration, int demand) {
         List<long[]> done = new ArrayList<>();
         List<long[]> inFlight = new ArrayList<>();
         List<ErpRateLimiter.Permit> permits = new ArrayList<>();

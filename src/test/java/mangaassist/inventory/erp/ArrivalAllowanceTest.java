@@ -1,0 +1,72 @@
+package mangaassist.inventory.erp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+/** The adaptive allowance on a simulated clock: widened by refusals, narrowed by quiet periods, within its bounds. */
+class ArrivalAllowanceTest {
+
+    static final long MS = 1_000_000L;
+
+    final AtomicLong now = new AtomicLong();
+    final ArrivalAllowance allowance = ArrivalAllowance.adaptive(Duration.ofMillis(400), Duration.ofMillis(50),
+            Duration.ofSeconds(10), Duration.ofSeconds(5), now::get);
+
+    @Test
+    void narrowsByATenthPerQuietPeriodDownToTheFloor() {
+        assertThat(allowance.nanos()).isEqualTo(400 * MS);
+        now.set(4999 * MS);
+        assertThat(allowance.nanos()).as("not before a whole quiet period").isEqualTo(400 * MS);
+        now.set(5000 * MS);
+        assertThat(allowance.nanos()).isEqualTo(360 * MS);
+        now.set(15_000 * MS);
+        assertThat(allowance.nanos()).as("two more periods").isEqualTo(291_600_000L);
+        now.set(1_000_000 * MS);
+        assertThat(allowance.nanos()).isEqualTo(50 * MS);
+    }
+
+    @Test
+    void aRefusalDoublesItUpToTheStrictValueAndRestartsTheQuietPeriod() {
+        now.set(4000 * MS);
+        allowance.refused(3900 * MS);
+        assertThat(allowance.nanos()).isEqualTo(800 * MS);
+        allowance.refused(3950 * MS);
+        assertThat(allowance.nanos()).as("a call permitted before the widening: same burst").isEqualTo(800 * MS);
+        now.set(8999 * MS);
+        assertThat(allowance.nanos()).as("the quiet period counts from the refusal").isEqualTo(800 * MS);
+        for (int i = 0; i < 10; i++) {
+            allowance.refused(now.get());
+            now.addAndGet(MS);
+        }
+        assertThat(allowance.nanos()).isEqualTo(10_000 * MS);
+    }
+
+    @Test
+    void fromTheFloorARefusalWidensByAtLeastTheFloor() {
+        ArrivalAllowance narrow = ArrivalAllowance.adaptive(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofSeconds(5), now::get);
+        narrow.refused(now.get());
+        assertThat(narrow.nanos()).as("doubling zero would stay zero").isPositive();
+    }
+
+    @Test
+    void aFixedAllowanceNeverMovesByItself() {
+        ArrivalAllowance fixed = ArrivalAllowance.fixed(Duration.ofSeconds(6));
+        fixed.refused(System.nanoTime());
+        assertThat(fixed.current()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(fixed.isAdaptive()).isFalse();
+        fixed.set(Duration.ofSeconds(1));
+        assertThat(fixed.current()).as("tests still set it").isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aFloorAboveTheStrictValueIsRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> ArrivalAllowance.adaptive(Duration.ofMillis(400),
+                Duration.ofSeconds(7), Duration.ofSeconds(6), Duration.ofSeconds(5)));
+    }
+}
