@@ -25,7 +25,6 @@ import mangaassist.platform.ErrorResponses;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.ddb.Ddb2Constants;
-import org.apache.camel.component.redis.RedisConstants;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketEvent;
 import org.apache.camel.model.rest.RestBindingMode;
@@ -35,8 +34,8 @@ import org.springframework.stereotype.Component;
  * The chat flow: WebSocket (streaming) and REST → inbound transform → rate limit, Redis cache and the
  * session's recent turns (one Redis script) → history from DynamoDB when Redis has none → intent
  * (a stock question goes through the inventory flow, whose facts go into the prompt) → model selection
- * → Bedrock (fallback to the fast model within the time budget) → outbound transform → reply; session
- * and cache are written off the reply's path.
+ * → Bedrock (fallback to the fast model within the time budget) → cache entry → outbound transform → reply;
+ * the session is written off the reply's path.
  *
  * <p>{@code GET /api/chat/config} (chat-config) tells the chat page ({@code static/index.html}) the WebSocket URL.
  *
@@ -49,8 +48,6 @@ public class ChatRoutes extends RouteBuilder {
     static final String WEBSOCKET = "vertx-websocket:{{mangaassist.chat.websocket.host}}:"
             + "{{mangaassist.chat.websocket.port}}{{mangaassist.chat.websocket.path}}";
     static final String TO_CLIENT = "direct:chat-reply";
-    static final String REDIS = "spring-redis://{{spring.data.redis.host}}:{{spring.data.redis.port}}"
-            + "?redisTemplate=#stringRedisTemplate";
     static final String SESSIONS = "aws2-ddb://{{mangaassist.chat.sessions-table}}";
     static final String BEDROCK = "aws-bedrock:chat?operation=invokeTextModel&pojoRequest=true"
             + "&modelId={{mangaassist.chat.models.fast}}";
@@ -122,6 +119,12 @@ public class ChatRoutes extends RouteBuilder {
                         .setProperty(MODEL_BODY, method("chatSteps", "modelBody"))
                         .to("direct:chat-model")
                         .setProperty(REPLY, method("chatSteps", "reply"))
+                        // cached before the reply, so that a repeat sent as soon as it arrives is a hit
+                        // (one SET; a Redis failure sends the answer uncached). An answer without live
+                        // stock is not cached: the same question asks the ERP again
+                        .filter(exchangeProperty(STOCK_UNAVAILABLE).isNotEqualTo(true))
+                            .bean("chatCache", "store").id("chat-cache-write")
+                        .end()
                         .wireTap("direct:chat-remember")
                         .setBody(method("chatSteps", "answer"))
                 .end()
@@ -219,9 +222,9 @@ public class ChatRoutes extends RouteBuilder {
                 .routeId("chat-inventory-stock").errorHandler(noErrorHandler())
                 .to("direct:inventory-lookup");
 
-        // off the reply's latency path: remember the turns, then cache the answer. DynamoDB first: it is
-        // the record, and Redis's recent turns never hold a turn it does not (every write here is idempotent,
-        // so a redelivery repeats nothing)
+        // off the reply's latency path: remember the turns. DynamoDB first: it is the record, and Redis's
+        // recent turns never hold a turn it does not (every write here is idempotent, so a redelivery
+        // repeats nothing)
         from("direct:chat-remember").routeId("chat-remember")
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(100)
                         .retryAttemptedLogLevel(LoggingLevel.WARN))
@@ -233,14 +236,6 @@ public class ChatRoutes extends RouteBuilder {
                 .filter(exchangeProperty(HISTORY_SOURCE).isEqualTo(ChatRecentTurns.Source.NEW))
                     .to("direct:chat-history-query")
                 .end()
-                .bean("chatRecentTurns", "remember").id("chat-remember-recent-turns")
-                // an answer without live stock is not cached: the same question asks the ERP again
-                .filter(exchangeProperty(STOCK_UNAVAILABLE).isNotEqualTo(true))
-                    .setHeader(RedisConstants.COMMAND, constant("SETEX"))
-                    .setHeader(RedisConstants.KEY, exchangeProperty(CACHE_KEY))
-                    .setHeader(RedisConstants.VALUE, method("chatSteps", "cacheValue"))
-                    .setHeader(RedisConstants.TIMEOUT, method("chatSteps", "cacheTtlSeconds"))
-                    .to(REDIS)
-                .end();
+                .bean("chatRecentTurns", "remember").id("chat-remember-recent-turns");
     }
 }

@@ -141,7 +141,7 @@ public class ChatAdmission {
         metrics.redisFailed(ChatMetrics.STEP_CACHE_LOOKUP);
         metrics.redisFailed(ChatMetrics.STEP_RECENT_TURNS);
         LOG.warn("Redis failed for session {} (rate limit not checked, cache read as a miss, history read from "
-                + "DynamoDB), answering without it: {}", sessionId, failure.toString());
+                + "DynamoDB, answer not cached), answering without it: {}", sessionId, failure.toString());
         return new Admission(null, null, null);
     }
 
@@ -154,6 +154,11 @@ public class ChatAdmission {
      * @param known       whether Redis has the session's marker (DynamoDB may hold turns of it); null as above
      */
     public record Admission(String cached, List<ChatTurn> recentTurns, Boolean known) {
+
+        /** Whether Redis answered: a hit or a miss, not a failure (then the answer is not cached either). */
+        public boolean redisAnswered() {
+            return cached != null || recentTurns != null;
+        }
 
         /** Where the history of this message comes from (when it is not answered from the cache). */
         public ChatRecentTurns.Source historySource() {

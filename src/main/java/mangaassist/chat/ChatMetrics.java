@@ -27,6 +27,8 @@ public class ChatMetrics {
     public static final String STEP_RATE_LIMIT = "rate-limit";
     public static final String STEP_CACHE_LOOKUP = "cache-lookup";
     public static final String STEP_RECENT_TURNS = "recent-turns";
+    /** The answer's cache entry, written before the reply: a failure sends the answer uncached. */
+    public static final String STEP_CACHE_WRITE = "cache-write";
     /** Steps the answer went on without: session history unreadable, a cached answer unreadable. */
     public static final String DEGRADED = "mangaassist.chat.degraded";
     /**

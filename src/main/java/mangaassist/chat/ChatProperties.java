@@ -19,8 +19,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param timeBudget        the whole answer's budget; a fallback is tried only within it
  * @param fallbackMinRemaining the least time left for a fallback call to be worth trying
  * @param rateLimit         messages allowed per session and window
- * @param redisTimeout      longest wait for Redis before an answer (rate limit and cache read); past it
- *                          the answer goes on without them
+ * @param redisTimeout      longest wait for Redis before an answer (rate limit and cache read, then the
+ *                          cache write); past it the answer goes on without them
  * @param models            model ids and the auto-selection threshold
  * @param maxTokens         max_tokens of a Claude request
  * @param temperature       temperature of a Claude request

@@ -181,22 +181,11 @@ public class ChatSteps {
         return List.of();
     }
 
-    /** What the cache keeps of an answer. */
-    public String cacheValue(@ExchangeProperty(REPLY) ModelReply reply, @ExchangeProperty("language") String language)
-            throws JsonProcessingException {
-        return JSON.writeValueAsString(new CachedAnswer(language, reply));
-    }
-
-    /** Answers grounded in stock facts are cached for the inventory TTL, others for the chat's. */
-    public long cacheTtlSeconds(@ExchangeProperty(FACTS) List<String> facts) {
-        return (facts == null || facts.isEmpty() ? chat.cacheTtl() : chat.inventory().cacheTtl()).toSeconds();
-    }
-
     public List<ChatTurn> newTurns(@ExchangeProperty(REQUEST) ChatRequest request, @ExchangeProperty(REPLY) ModelReply reply) {
         return ChatSessions.turns(request.message(), reply.text(), System.currentTimeMillis());
     }
 
-    /** A cached answer: the language it was given in and the model's reply. */
+    /** A cached answer: the language it was given in and the model's reply ({@link ChatCache} writes it). */
     public record CachedAnswer(String language, ModelReply reply) {
     }
 }

@@ -3,6 +3,7 @@ package mangaassist.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.text.Normalizer;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -98,13 +99,38 @@ class ChatFlowTest {
         assertThat(reply.path("metadata").path("model").asText()).contains("haiku");
         int calls = bedrock.invocations();
 
-        // the same question, composed differently (NFC): served from Redis once the answer is stored
-        await().atMost(WAIT).untilAsserted(() -> {
-            JsonNode again = post(message(session, "おすすめの少年漫画を教えてください", "auto")).getBody();
-            assertThat(again.path("metadata").path("cached").asBoolean()).isTrue();
-            assertThat(again.path("data").path("message").asText()).isEqualTo(reply.path("data").path("message").asText());
-        });
+        // the same question composed differently (だ decomposed), sent as soon as the answer is in, no
+        // waiting: the cache entry was written before the reply
+        String decomposed = Normalizer.normalize("おすすめの少年漫画を教えてください", Normalizer.Form.NFD);
+        assertThat(decomposed).isNotEqualTo("おすすめの少年漫画を教えてください");
+        JsonNode again = post(message(session, decomposed, "auto")).getBody();
+        assertThat(again.path("metadata").path("cached").asBoolean()).isTrue();
+        assertThat(again.path("data").path("message").asText()).isEqualTo(reply.path("data").path("message").asText());
         assertThat(bedrock.invocations()).isEqualTo(calls);
+    }
+
+    @Test
+    void aRepeatSentAsSoonAsTheFinalFrameArrivesIsACacheHit() throws Exception {
+        bedrock.latency(Duration.ZERO, Duration.ofMillis(2));
+        String session = newSession();
+        try (WebSocketTestClient client = ws()) {
+            client.send(message(session, "Which manga would you recommend for a rainy weekend?", "fast").toString());
+            List<JsonNode> first = client.untilFinal(WAIT);
+            JsonNode answer = first.get(first.size() - 1);
+            assertThat(answer.path("metadata").path("cached").asBoolean()).isFalse();
+            int calls = bedrock.invocations();
+
+            client.send(message(session, "Which manga would you recommend for a rainy weekend?", "fast").toString());
+            List<JsonNode> repeat = client.untilFinal(WAIT);
+
+            // no partials: the answer came whole from the cache, not from the model
+            assertThat(repeat).singleElement().satisfies(frame -> {
+                assertThat(frame.path("status").asText()).isEqualTo("success");
+                assertThat(frame.path("metadata").path("cached").asBoolean()).isTrue();
+                assertThat(frame.path("data").path("message").asText()).isEqualTo(answer.path("data").path("message").asText());
+            });
+            assertThat(bedrock.invocations()).isEqualTo(calls);
+        }
     }
 
     @Test

@@ -24,7 +24,6 @@ import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.aws2.ddb.Ddb2Constants;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.component.redis.RedisConstants;
 import org.junit.jupiter.api.Test;
 import org.opensearch.client.opensearch.core.search.Hit;
 import org.opensearch.client.opensearch.core.search.HitsMetadata;
@@ -63,15 +62,16 @@ class ChatRouteTest extends RouteTestSupport {
                 a -> a.weaveByToUri("opensearch:*").replace().to("mock:catalog"));
         AdviceWith.adviceWith(context, "chat-inventory-stock",
                 a -> a.weaveByToUri("direct:inventory-lookup").replace().to("mock:stock"));
+        AdviceWith.adviceWith(context, "chat-handle",
+                a -> a.weaveById("chat-cache-write").replace().to("mock:cache-write"));
         AdviceWith.adviceWith(context, "chat-remember", a -> {
-            a.weaveByToUri("spring-redis:*").replace().to("mock:redis-set");
             a.weaveById("chat-remember-recent-turns").replace().to("mock:recent-turns");
             a.weaveById("chat-remember-session").replace().to("mock:sessions-put");
         });
     }
 
     @Test
-    void aFreshQuestionGoesToBedrockWithHistoryAndIsRememberedOffThePath() throws Exception {
+    void aFreshQuestionGoesToBedrockWithHistoryIsCachedAndIsRememberedOffThePath() throws Exception {
         MockEndpoint history = camelContext.getEndpoint("mock:sessions-query", MockEndpoint.class);
         List<ChatTurn> earlier = ChatSessions.turns("前の質問です", "前の回答です", 1_000L);
         List<Map<String, AttributeValue>> items = ChatSessions.toItems("s-1", earlier, java.time.Duration.ofDays(1));
@@ -81,8 +81,8 @@ class ChatRouteTest extends RouteTestSupport {
         bedrock.whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("お問い合わせありがとうございます。")));
         MockEndpoint sessions = camelContext.getEndpoint("mock:sessions-put", MockEndpoint.class);
         sessions.expectedMessageCount(1);
-        MockEndpoint cache = camelContext.getEndpoint("mock:redis-set", MockEndpoint.class);
-        cache.expectedHeaderReceived(RedisConstants.COMMAND, "SETEX");
+        MockEndpoint cache = camelContext.getEndpoint("mock:cache-write", MockEndpoint.class);
+        cache.expectedMessageCount(1);
         MockEndpoint recent = camelContext.getEndpoint("mock:recent-turns", MockEndpoint.class);
         recent.expectedMessageCount(1);
 
@@ -168,6 +168,33 @@ class ChatRouteTest extends RouteTestSupport {
         assertThat(queriedAfterTheAnswer).containsExactly(true);
         assertThat(recent.getReceivedExchanges().get(0).getProperty(ChatSteps.HISTORY_SOURCE))
                 .isEqualTo(ChatRecentTurns.Source.SESSIONS);
+    }
+
+    @Test
+    void theAnswerIsCachedBeforeTheReplyWithoutWaitingForItsTurnsToBeWritten() throws Exception {
+        Predicate thisSession = e -> {
+            ChatRequest request = e.getProperty(ChatSteps.REQUEST, ChatRequest.class);
+            return request != null && "s-13".equals(request.sessionId());
+        };
+        // the turns' write is held until the answer is in: an entry written after it would be missing below
+        CountDownLatch answered = new CountDownLatch(1);
+        camelContext.getEndpoint("mock:sessions-put", MockEndpoint.class)
+                .whenAnyExchangeReceived(e -> answered.await(10, TimeUnit.SECONDS));
+        camelContext.getEndpoint("mock:bedrock", MockEndpoint.class)
+                .whenAnyExchangeReceived(e -> e.getMessage().setBody(claude("Fresh answer.")));
+        MockEndpoint cache = camelContext.getEndpoint("mock:cache-write", MockEndpoint.class);
+        try {
+            JsonNode reply = JSON.readTree(template.requestBody("direct:chat-rest", message("s-13", "hello there", "fast"),
+                    String.class));
+
+            assertThat(reply.path("status").asText()).isEqualTo("success");
+            // no waiting: once the reply is out, its entry is written, so a repeat sent now is a hit
+            assertThat(cache.getReceivedExchanges()).filteredOn(thisSession::matches).singleElement()
+                    .satisfies(e -> assertThat(e.getProperty(ChatSteps.CACHE_KEY))
+                            .isEqualTo(ChatCacheKey.of("s-13", "hello there")));
+        } finally {
+            answered.countDown();
+        }
     }
 
     @Test
