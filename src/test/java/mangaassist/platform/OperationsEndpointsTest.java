@@ -4,18 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import mangaassist.support.FlowTest;
+import org.apache.camel.CamelContext;
+import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.support.cluster.ClusterServiceHelper;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
-/** What an operator relies on: health per backend, Prometheus metrics, Hawtio and Jolokia. */
+/** What an operator relies on: health per backend, Prometheus metrics, Hawtio and Jolokia, who leads. */
 @FlowTest
 class OperationsEndpointsTest {
 
     @Autowired
     TestRestTemplate http;
+    @Autowired
+    CamelContext camel;
 
     @Test
     void healthReportsEachBackendUp() {
@@ -43,5 +49,14 @@ class OperationsEndpointsTest {
         assertThat(hawtio.getBody()).containsIgnoringCase("hawtio");
         JsonNode search = http.getForObject("/actuator/jolokia/search/org.apache.camel:type=context,*", JsonNode.class);
         assertThat(search.path("value").toString()).contains("mangaassist");
+    }
+
+    @Test
+    void masterRoutesLeadThroughTheFileLockClusterServiceSeenInJolokia() {
+        CamelClusterService cluster = ClusterServiceHelper.mandatoryLookupService(camel);
+        assertThat(cluster).isInstanceOf(FileLockClusterService.class);
+        assertThat(cluster.getId()).endsWith("-" + ProcessHandle.current().pid());
+        JsonNode search = http.getForObject("/actuator/jolokia/search/org.apache.camel:type=clusterservices,*", JsonNode.class);
+        assertThat(search.path("value").toString()).contains("FileLockClusterService");
     }
 }
