@@ -20,6 +20,7 @@ import mangaassist.support.FlowTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.SpringCamelContext;
 import org.junit.jupiter.api.AfterAll;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -107,6 +108,9 @@ class InventoryScaleOutTest {
             clients.shutdownNow();
         }
 
+        LoggerFactory.getLogger(InventoryScaleOutTest.class).info("Two instances: {} and {} ERP calls, {} counted by the ERP, "
+                        + "at most {} in any second, {} refused", calls(firstMeters) - firstCalls, calls(secondMeters) - secondCalls,
+                erp.stats().totalCalls(), erp.stats().maxCallsInAnySecond(), erp.stats().rateLimitedCalls());
         assertThat(calls(firstMeters) - firstCalls).as("the first instance called the ERP").isPositive();
         assertThat(calls(secondMeters) - secondCalls).as("the second instance called the ERP").isPositive();
         assertThat(erp.stats().totalCalls()).isGreaterThanOrEqualTo(80);
