@@ -295,6 +295,11 @@ class InventoryBenchmark {
             }
         }
 
+        /** The arrival allowance now (adaptive mode: as learnt so far). */
+        double allowanceMs() {
+            return meters.get("mangaassist.inventory.erp.arrival.allowance").gauge().value() * 1000;
+        }
+
         /** The settings this context runs with, into the report. */
         void describe(String contextName) {
             ObjectNode contexts = REPORT.has("contexts") ? (ObjectNode) REPORT.get("contexts") : REPORT.putObject("contexts");
@@ -303,7 +308,10 @@ class InventoryBenchmark {
             c.put("batchSize", inventory.coalescing().batchSize());
             c.put("windowMs", inventory.coalescing().window().toMillis());
             c.put("erpRateLimitPerS", inventory.erp().rateLimit());
+            c.put("erpRateMode", inventory.erp().rateMode().name().toLowerCase(Locale.ROOT));
             c.put("erpArrivalAllowanceMs", inventory.erp().arrivalAllowance().toMillis());
+            c.put("erpStrictAllowanceMs", inventory.erp().strictAllowance().toMillis());
+            c.put("erpBudgetShared", inventory.erp().budget().shared());
             c.put("erpMaxConcurrentCalls", inventory.erp().maxConcurrentCalls());
             c.put("erpTimeoutMs", inventory.erp().timeout().toMillis());
             c.put("erpRetries", inventory.erp().retries());
@@ -437,7 +445,7 @@ class InventoryBenchmark {
             double calls = callsAfter[0] - callsBefore[0];
             if (calls > 0) {
                 double meanMs = (callsAfter[1] - callsBefore[1]) / calls;
-                double held = Math.min(meanMs, inventory.erp().arrivalAllowance().toMillis());
+                double held = Math.min(meanMs, allowanceMs());
                 double ceiling = inventory.erp().rateLimit() / (1 + held / 1000);
                 ((ObjectNode) phase.get("erp")).put("meanCallMs", round(meanMs))
                         .put("permitCeilingCallsPerS", round(ceiling))
@@ -576,7 +584,7 @@ class InventoryBenchmark {
             e.put("isbnsPerCallMean", round(perCall.stream().mapToInt(Integer::intValue).average().orElse(0)));
             e.put("isbnsPerCallMax", perCall.stream().mapToInt(Integer::intValue).max().orElse(0));
             lags(e.putObject("arrivalLagMs"), "ERP permit taken (app) to the call counted by the simulator (its arrival), every call",
-                    stats.arrivalLagsNanos()).put("allowanceMs", inventory.erp().arrivalAllowance().toMillis());
+                    stats.arrivalLagsNanos()).put("allowanceMs", round(allowanceMs()));
             lags(e.putObject("handOffLagMs"), "request handed to the ERP client's HTTP transport (its stream closed) to counted "
                     + "by the simulator", stats.handOffLagsNanos());
             int[] histogram = new int[perCall.stream().mapToInt(Integer::intValue).max().orElse(0) + 1];
