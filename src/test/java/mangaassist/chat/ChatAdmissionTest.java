@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.devstack.StackPorts;
+import mangaassist.support.LocalRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,13 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import redis.embedded.RedisServer;
 
 /**
  * What the chat asks Redis before an answer, on a real redis-server (the Lua scripts): rate limit, cache
@@ -42,9 +41,7 @@ class ChatAdmissionTest {
     private static final Instant WINDOW_START = Instant.parse("2026-01-01T00:00:00Z");
     private static final int HISTORY_TURNS = 4;
 
-    private static RedisServer server;
-    private static int port;
-    private static LettuceConnectionFactory factory;
+    private static LocalRedis server;
     private static StringRedisTemplate redis;
     private static ReactiveStringRedisTemplate reactive;
 
@@ -53,19 +50,14 @@ class ChatAdmissionTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        port = StackPorts.free();
-        server = RedisServer.newRedisServer().port(port).bind(StackPorts.LOOPBACK)
-                .setting("save \"\"").setting("appendonly no").onShutdownForceStop(true).build();
-        server.start();
-        factory = factory(port);
-        redis = new StringRedisTemplate(factory);
-        reactive = new ReactiveStringRedisTemplate(factory);
+        server = LocalRedis.start();
+        redis = server.redis();
+        reactive = server.reactive();
     }
 
     @AfterAll
     static void stopRedis() throws Exception {
-        factory.destroy();
-        server.stop();
+        server.close();
     }
 
     @Test
@@ -119,7 +111,7 @@ class ChatAdmissionTest {
         redis.opsForValue().set("chat:resp:s-slow", "{\"cached\":true}");
         // a connection of its own, made by connect() only: unconnected, the first message would connect
         // on its own thread, and the handshake would wait for the pause below too
-        LettuceConnectionFactory own = factory(port);
+        LettuceConnectionFactory own = server.connect();
         try {
             ChatAdmission admission = admission(new ReactiveStringRedisTemplate(own), Clock.systemUTC());
             admission.connect();
@@ -254,15 +246,6 @@ class ChatAdmissionTest {
     }
 
     /** The connection's own command timeout is far longer than the admission's: a timeout seen below is the admission's. */
-    private static LettuceConnectionFactory factory(int port) {
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(StackPorts.LOOPBACK, port),
-                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(30)).build());
-        factory.afterPropertiesSet();
-        factory.start();
-        return factory;
-    }
-
     private ChatAdmission admission(ReactiveStringRedisTemplate template, Clock clock) {
         return new ChatAdmission(template, LIMIT, HISTORY_TURNS, REDIS_TIMEOUT, metrics, clock);
     }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.devstack.StackPorts;
+import mangaassist.support.LocalRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import redis.embedded.RedisServer;
 
 /**
  * The answer's cache entry, written before the reply, on a real redis-server: what the admission reads back,
@@ -39,9 +38,7 @@ class ChatCacheTest {
     private static final ModelReply REPLY = new ModelReply("Naoki Urasawa.", 12, 4, "claude-3-haiku", "end_turn");
     private static final ChatAdmission.Admission MISS = new ChatAdmission.Admission(null, List.of(), false);
 
-    private static RedisServer server;
-    private static int port;
-    private static LettuceConnectionFactory factory;
+    private static LocalRedis server;
     private static StringRedisTemplate redis;
     private static ReactiveStringRedisTemplate reactive;
 
@@ -50,19 +47,14 @@ class ChatCacheTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        port = StackPorts.free();
-        server = RedisServer.newRedisServer().port(port).bind(StackPorts.LOOPBACK)
-                .setting("save \"\"").setting("appendonly no").onShutdownForceStop(true).build();
-        server.start();
-        factory = factory(port);
-        redis = new StringRedisTemplate(factory);
-        reactive = new ReactiveStringRedisTemplate(factory);
+        server = LocalRedis.start();
+        redis = server.redis();
+        reactive = server.reactive();
     }
 
     @AfterAll
     static void stopRedis() throws Exception {
-        factory.destroy();
-        server.stop();
+        server.close();
     }
 
     @Test
@@ -96,7 +88,7 @@ class ChatCacheTest {
     @ExtendWith(OutputCaptureExtension.class)
     void aRedisThatDoesNotAnswerInTimeCostsTheEntryAndAtMostTheTimeout(CapturedOutput output) throws Exception {
         // a connection of its own, connected before the pause: a handshake would wait for the pause too
-        LettuceConnectionFactory own = factory(port);
+        LettuceConnectionFactory own = server.connect();
         try {
             ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(own);
             template.execute(connection -> connection.ping()).next().block();
@@ -142,15 +134,6 @@ class ChatCacheTest {
     }
 
     /** The connection's own command timeout is far longer than the write's: a timeout seen above is the write's. */
-    private static LettuceConnectionFactory factory(int port) {
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(StackPorts.LOOPBACK, port),
-                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(30)).build());
-        factory.afterPropertiesSet();
-        factory.start();
-        return factory;
-    }
-
     private double failures() {
         Counter counter = registry.find(ChatMetrics.REDIS_FAILURES).tag("step", ChatMetrics.STEP_CACHE_WRITE).counter();
         return counter == null ? 0 : counter.count();

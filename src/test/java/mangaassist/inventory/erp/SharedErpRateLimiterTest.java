@@ -12,16 +12,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import mangaassist.devstack.RedisBackend;
-import mangaassist.devstack.StackPorts;
+import mangaassist.support.LocalRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
@@ -33,9 +29,7 @@ class SharedErpRateLimiterTest {
     static final Duration ALLOWANCE = Duration.ofMillis(100);
     static final Duration WINDOW = Duration.ofSeconds(1);
 
-    static int port;
-    static RedisBackend redisServer;
-    static LettuceConnectionFactory connections;
+    static LocalRedis server;
     static ReactiveStringRedisTemplate redis;
 
     final List<SharedErpRateLimiter> limiters = new ArrayList<>();
@@ -43,20 +37,13 @@ class SharedErpRateLimiterTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        port = StackPorts.free();
-        redisServer = new RedisBackend();
-        redisServer.start(port);
-        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(StackPorts.LOOPBACK, port),
-                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
-        connections.afterPropertiesSet();
-        connections.start();
-        redis = new ReactiveStringRedisTemplate(connections);
+        server = LocalRedis.start();
+        redis = server.reactive();
     }
 
     @AfterAll
     static void stopRedis() {
-        connections.destroy();
-        redisServer.close();
+        server.close();
     }
 
     @BeforeEach
@@ -70,7 +57,11 @@ class SharedErpRateLimiterTest {
     }
 
     SharedErpRateLimiter instance(int expectedInstances) {
-        SharedErpRateLimiter limiter = new SharedErpRateLimiter(redis, new SharedErpRateLimiter.Settings(key, 50,
+        return instance(redis, expectedInstances);
+    }
+
+    SharedErpRateLimiter instance(ReactiveStringRedisTemplate on, int expectedInstances) {
+        SharedErpRateLimiter limiter = new SharedErpRateLimiter(on, new SharedErpRateLimiter.Settings(key, 50,
                 expectedInstances, WINDOW, Duration.ofSeconds(3), Duration.ofMillis(300), Duration.ofMillis(20),
                 Duration.ofMillis(100)), ArrivalAllowance.fixed(ALLOWANCE));
         limiters.add(limiter);
@@ -143,22 +134,13 @@ class SharedErpRateLimiterTest {
     @Test
     void withoutRedisAnInstanceUsesItsShareAndComesBackToTheSharedBudget() throws Exception {
         // its own server: this test stops it
-        int ownPort = StackPorts.free();
-        RedisBackend own = new RedisBackend();
-        own.start(ownPort);
-        LettuceConnectionFactory ownConnections = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(StackPorts.LOOPBACK, ownPort),
-                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
-        ownConnections.afterPropertiesSet();
-        ownConnections.start();
-        SharedErpRateLimiter limiter = new SharedErpRateLimiter(new ReactiveStringRedisTemplate(ownConnections),
-                new SharedErpRateLimiter.Settings(key, 50, 2, WINDOW, Duration.ofSeconds(3), Duration.ofMillis(300),
-                        Duration.ofMillis(20), Duration.ofMillis(100)), ArrivalAllowance.fixed(ALLOWANCE));
-        limiters.add(limiter);
+        LocalRedis own = LocalRedis.start();
+        SharedErpRateLimiter limiter = instance(own.reactive(), 2);
+        ExecutorService callers = Executors.newFixedThreadPool(26);
         try {
             limiter.release(limiter.acquire());
             assertThat(limiter.isShared()).isTrue();
-            own.close();
+            own.stopServer();
 
             // 25 calls (50 / 2 instances) fit in the share; the 26th waits for the next window
             List<CompletableFuture<ErpRateLimiter.Permit>> calls = new ArrayList<>();
@@ -169,7 +151,7 @@ class SharedErpRateLimiterTest {
                     } catch (InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
-                }));
+                }, callers));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> calls.stream().filter(CompletableFuture::isDone).count() == 25);
             assertThat(limiter.isShared()).isFalse();
@@ -181,15 +163,14 @@ class SharedErpRateLimiterTest {
             // a window after the first calls ended, the 26th goes
             limiter.release(waiting.get(5, TimeUnit.SECONDS));
 
-            own = new RedisBackend();
-            own.start(ownPort);
+            own.restartServer();
             await().atMost(Duration.ofSeconds(10)).until(limiter::isShared);
             assertThat(limiter.limit()).isEqualTo(50);
             ErpRateLimiter.Permit shared = limiter.acquire();
             assertThat(shared).isInstanceOf(SharedErpRateLimiter.SharedPermit.class);
             limiter.release(shared);
         } finally {
-            ownConnections.destroy();
+            callers.shutdownNow();
             own.close();
         }
     }
