@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.HttpCodeStatusMapper;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -16,6 +18,8 @@ class OperationsEndpointsTest {
 
     @Autowired
     TestRestTemplate http;
+    @Autowired
+    HttpCodeStatusMapper healthStatusCodes;
 
     @Test
     void healthReportsEachBackendUp() {
@@ -28,6 +32,15 @@ class OperationsEndpointsTest {
         assertThat(components.path("dynamodb").path("details").path("tables").toString())
                 .contains("manga-assist-sessions", "manga-catalog", "manga-products");
         assertThat(health.getBody().path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void healthAnswers503WhenDownOrOutOfServiceAnd200WhenOnlyDegraded() {
+        // a custom http-mapping replaces Spring's defaults: DOWN and OUT_OF_SERVICE must be listed with DEGRADED
+        assertThat(healthStatusCodes.getStatusCode(Status.DOWN)).isEqualTo(503);
+        assertThat(healthStatusCodes.getStatusCode(Status.OUT_OF_SERVICE)).isEqualTo(503);
+        assertThat(healthStatusCodes.getStatusCode(new Status("DEGRADED"))).isEqualTo(200);
+        assertThat(healthStatusCodes.getStatusCode(Status.UP)).isEqualTo(200);
     }
 
     @Test
