@@ -12,7 +12,7 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
-/** What an operator relies on: health per backend, Prometheus metrics, Hawtio and Jolokia. */
+/** What an operator relies on: health per backend, readiness and liveness, Prometheus metrics, Hawtio and Jolokia. */
 @FlowTest
 class OperationsEndpointsTest {
 
@@ -32,6 +32,19 @@ class OperationsEndpointsTest {
         assertThat(components.path("dynamodb").path("details").path("tables").toString())
                 .contains("manga-assist-sessions", "manga-catalog", "manga-products");
         assertThat(health.getBody().path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void readinessIsTheApplicationAndItsRoutesAndLivenessNoBackend() {
+        ResponseEntity<JsonNode> readiness = http.getForEntity("/actuator/health/readiness", JsonNode.class);
+        assertThat(readiness.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(readiness.getBody().path("components").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("readinessState", "camelRoutes");
+        assertThat(readiness.getBody().path("components").path("camelRoutes").path("details").path("running").asInt())
+                .isPositive();
+        ResponseEntity<JsonNode> liveness = http.getForEntity("/actuator/health/liveness", JsonNode.class);
+        assertThat(liveness.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(liveness.getBody().path("components").fieldNames()).toIterable().containsExactly("livenessState");
     }
 
     @Test
