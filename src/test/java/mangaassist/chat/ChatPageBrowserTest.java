@@ -1,7 +1,6 @@
 package mangaassist.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,13 +9,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
+import mangaassist.support.Chromium;
 import mangaassist.support.FlowTest;
+import mangaassist.support.RequiresChromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -37,15 +37,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The chat page in a real browser: Debian's headless Chromium, driven by Selenium through Debian's
- * chromedriver (paths set explicitly, so Selenium Manager never downloads anything), against the whole
- * application on the embedded stack. The Bedrock emulator is slowed down so the streaming is visible.
+ * The chat page in a real browser: a headless Chromium driven by Selenium through its chromedriver, both found on the
+ * PATH (Debian's; paths set explicitly, so Selenium Manager never downloads anything), against the whole application
+ * on the embedded stack. The Bedrock emulator is slowed down so the streaming is visible. Where no Chromium is found
+ * the browser test is skipped, unless CI=true ({@link RequiresChromium}).
  */
 @FlowTest
 class ChatPageBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOT = Path.of("target", "chat-page.png");
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final Duration POLL = Duration.ofMillis(20);
@@ -65,23 +64,19 @@ class ChatPageBrowserTest {
     ChromeDriver driver;
     Path profile;
 
-    /** Debian's Chromium through Debian's chromedriver; fails (never skips) when either is missing. */
+    /** Chromium through its chromedriver; reached without them only where CI=true, and then it fails. */
     private void startBrowser() throws IOException {
-        for (Path executable : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(executable)) {
-                fail(executable + " is missing: the chat page's browser test needs Debian's Chromium and its driver. "
-                        + "Install them with: apt-get update && apt-get install -y chromium chromium-driver fonts-noto-cjk "
-                        + "(.ci/run does this on a fresh machine)");
-            }
-        }
+        Chromium chromium = Chromium.find().orElseThrow(() -> new AssertionError(
+                "CI=true requires the chat page's browser test, but there is " + Chromium.missing()
+                        + " (.ci/run installs them on a fresh machine)"));
         profile = Files.createTempDirectory("chat-page-chromium-");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(chromium.browser().toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--window-size=1024,900", "--lang=ja");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingDriverExecutable(chromium.driver().toFile())
                 .usingAnyFreePort()
                 .build();
         driver = new ChromeDriver(service, options);
@@ -110,6 +105,7 @@ class ChatPageBrowserTest {
     }
 
     @Test
+    @RequiresChromium
     void aJapaneseQuestionIsAnsweredStreamingThenWithItsModelLatencyAndCacheLine() throws IOException {
         // slow enough to see the answer grow, fast enough for the whole stream (~160 tokens for this
         // question) to end well inside mangaassist.chat.time-budget (3 s): at 40 ms a token it would not

@@ -8,7 +8,10 @@ import org.eclipse.jetty.server.ServerConnector;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
-/** DynamoDB + Streams: DynamoDB Local in memory. */
+/**
+ * DynamoDB + Streams: DynamoDB Local in memory, one database for every client. Without {@code -sharedDb} it keeps one
+ * database per access key and region: the AWS CLI with another key or region listed no tables.
+ */
 final class DynamoDbLocalBackend implements Backend {
 
     private DynamoDBProxyServer server;
@@ -26,7 +29,7 @@ final class DynamoDbLocalBackend implements Backend {
     @Override
     public void start(int port) throws Exception {
         server = ServerRunner.createServerFromCommandLineArgs(
-                new String[] {"-inMemory", "-port", String.valueOf(port), "-disableTelemetry"});
+                new String[] {"-inMemory", "-sharedDb", "-port", String.valueOf(port), "-disableTelemetry"});
         bindToLoopback(server);
         server.start();
     }

@@ -10,11 +10,13 @@ import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.support.cluster.ClusterServiceHelper;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.HttpCodeStatusMapper;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
-/** What an operator relies on: health per backend, Prometheus metrics, Hawtio and Jolokia, who leads. */
+/** What an operator relies on: health per backend, readiness and liveness, Prometheus metrics, Hawtio and Jolokia, who leads. */
 @FlowTest
 class OperationsEndpointsTest {
 
@@ -22,6 +24,8 @@ class OperationsEndpointsTest {
     TestRestTemplate http;
     @Autowired
     CamelContext camel;
+    @Autowired
+    HttpCodeStatusMapper healthStatusCodes;
 
     @Test
     void healthReportsEachBackendUp() {
@@ -34,6 +38,28 @@ class OperationsEndpointsTest {
         assertThat(components.path("dynamodb").path("details").path("tables").toString())
                 .contains("manga-assist-sessions", "manga-catalog", "manga-products");
         assertThat(health.getBody().path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void readinessIsTheApplicationAndItsRoutesAndLivenessNoBackend() {
+        ResponseEntity<JsonNode> readiness = http.getForEntity("/actuator/health/readiness", JsonNode.class);
+        assertThat(readiness.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(readiness.getBody().path("components").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("readinessState", "camelRoutes");
+        assertThat(readiness.getBody().path("components").path("camelRoutes").path("details").path("running").asInt())
+                .isPositive();
+        ResponseEntity<JsonNode> liveness = http.getForEntity("/actuator/health/liveness", JsonNode.class);
+        assertThat(liveness.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(liveness.getBody().path("components").fieldNames()).toIterable().containsExactly("livenessState");
+    }
+
+    @Test
+    void healthAnswers503WhenDownOrOutOfServiceAnd200WhenOnlyDegraded() {
+        // a custom http-mapping replaces Spring's defaults: DOWN and OUT_OF_SERVICE must be listed with DEGRADED
+        assertThat(healthStatusCodes.getStatusCode(Status.DOWN)).isEqualTo(503);
+        assertThat(healthStatusCodes.getStatusCode(Status.OUT_OF_SERVICE)).isEqualTo(503);
+        assertThat(healthStatusCodes.getStatusCode(new Status("DEGRADED"))).isEqualTo(200);
+        assertThat(healthStatusCodes.getStatusCode(Status.UP)).isEqualTo(200);
     }
 
     @Test

@@ -3,6 +3,7 @@ package mangaassist.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +27,13 @@ import org.opensearch.client.Request;
 import org.opensearch.client.RestClient;
 import org.opensearch.client.opensearch.core.search.HitsMetadata;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -53,6 +59,10 @@ class PlatformBackendsTest {
     RestClient openSearch;
     @Autowired
     StringRedisTemplate redis;
+    @Autowired
+    AwsProperties aws;
+    @Value("${mangaassist.aws.endpoints.dynamodb}")
+    URI dynamoDbEndpoint;
 
     @Test
     void topologyDeclaresTheSixQueuesWithTheirRedrivePolicies() {
@@ -170,6 +180,22 @@ class PlatformBackendsTest {
         } finally {
             camel.getRouteController().stopRoute(routeId);
             camel.removeRoute(routeId);
+        }
+    }
+
+    @Test
+    void dynamoDbLocalIsOneDatabaseWhateverTheAccessKeyAndRegion() {
+        // as the README promises (and the AWS CLI expects): DynamoDB Local keeps one database per key and region
+        // unless it runs with -sharedDb
+        String otherKey = "otherDeveloper";   // DynamoDB Local takes letters and digits only
+        Region otherRegion = Region.US_WEST_2;
+        assertThat(otherKey).isNotEqualTo(aws.accessKey());
+        assertThat(otherRegion.id()).isNotEqualTo(aws.region());
+        try (DynamoDbClient other = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint).region(otherRegion)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(otherKey, "otherSecret")))
+                .build()) {
+            assertThat(other.listTables().tableNames())
+                    .contains("manga-assist-sessions", "manga-catalog", "manga-products");
         }
     }
 
