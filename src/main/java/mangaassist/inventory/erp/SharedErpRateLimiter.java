@@ -189,6 +189,11 @@ public final class SharedErpRateLimiter implements ErpRateLimiter, AutoCloseable
     @Override
     public void release(Permit permit) {
         if (permit instanceof SharedPermit own) {
+            if (!shared) {
+                // Redis is away: do not wait for it on every call's end; its entries expire by themselves
+                inFlight.decrementAndGet();
+                return;
+            }
             try {
                 redis.execute(RELEASE, keys.subList(0, 2), List.of(own.id(), String.valueOf(settings.window().toNanos() / MICROS)))
                         .next().block(settings.redisTimeout());
