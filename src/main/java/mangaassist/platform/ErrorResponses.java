@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
+import org.apache.camel.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -53,9 +54,7 @@ public class ErrorResponses {
             LOG.debug("{} answered with {}: {}", exchange.getFromRouteId(), error.code(),
                     caught == null ? "" : caught.getMessage());
         }
-        String route = exchange.getFromRouteId() == null ? "unknown" : exchange.getFromRouteId();
-        // the flow is the route id's first word: chat-rest → chat
-        meters.counter("mangaassist.errors", "flow", route.split("-", 2)[0], "code", error.code()).increment();
+        meters.counter("mangaassist.errors", "flow", flow(exchange), "code", error.code()).increment();
         String requestId = exchange.getProperty(REQUEST_ID, String.class);
         // removeHeaders("*", exclude) compiles the exclude pattern as a regex for every header: keep the one header by hand
         Object connectionKey = exchange.getMessage().getHeader(CONNECTION_KEY);
@@ -71,6 +70,20 @@ public class ErrorResponses {
         body.put("code", error.code());
         body.put("error", error.userMessage(exchange.getProperty(LANGUAGE, "ja", String.class)));
         return body;
+    }
+
+    /**
+     * The flow of the route that failed: its {@code routeGroup}. Not the route id's first word, which would tag
+     * {@code inventory-events-...} as inventory and {@code catalog-cdc-...} as catalog; that word only for a route
+     * without a group (REST DSL verbs).
+     */
+    static String flow(Exchange exchange) {
+        Route route = exchange.getUnitOfWork() == null ? null : exchange.getUnitOfWork().getRoute();
+        if (route != null && route.getGroup() != null) {
+            return route.getGroup();
+        }
+        String id = route != null ? route.getRouteId() : exchange.getFromRouteId();
+        return id == null ? "unknown" : id.split("-", 2)[0];
     }
 
     /** The client error in the cause chain (Camel may wrap the original exception). */

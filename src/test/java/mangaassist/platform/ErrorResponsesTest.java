@@ -1,0 +1,38 @@
+package mangaassist.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+/** The error body's metric: the flow is the failing route's group, whatever its id begins with. */
+class ErrorResponsesTest {
+
+    @Test
+    void theFlowTagIsTheRouteGroupNotTheRouteIdsFirstWord() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ErrorResponses responses = new ErrorResponses(meters);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("errorResponses", responses);
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    onException(Exception.class).handled(true).bean("errorResponses", "toJson");
+                    from("direct:events").routeId("inventory-events-publish").routeGroup("inventory-events")
+                            .throwException(new ApiException("EVENT_INVALID", 400, "bad event"));
+                    from("direct:rest").routeId("catalog-api-search")
+                            .throwException(new IllegalStateException("boom"));
+                }
+            });
+            camel.start();
+            camel.createProducerTemplate().send("direct:events", e -> { });
+            camel.createProducerTemplate().send("direct:rest", e -> { });
+        }
+        assertThat(meters.get("mangaassist.errors").tag("flow", "inventory-events").tag("code", "EVENT_INVALID")
+                .counter().count()).isEqualTo(1);
+        assertThat(meters.get("mangaassist.errors").tag("flow", "catalog").tag("code", "INTERNAL").counter().count())
+                .as("a route without a group: its id's first word").isEqualTo(1);
+    }
+}
