@@ -42,7 +42,7 @@ public class InventoryConfiguration {
         ArrivalAllowance allowance = erp.rateMode() == InventoryProperties.RateMode.STRICT
                 ? ArrivalAllowance.fixed(erp.strictAllowance())
                 : ArrivalAllowance.adaptive(erp.arrivalAllowance(), budget.allowanceFloor(), erp.strictAllowance(),
-                        budget.allowanceQuiet());
+                        budget.allowanceQuiet(), erp.rateLimit());
         ErpRateLimiter limiter;
         if (budget.shared()) {
             SharedErpRateLimiter shared = new SharedErpRateLimiter(redis, new SharedErpRateLimiter.Settings(budget.redisKey(),

@@ -9,8 +9,9 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Strict</b>: fixed at the longest a call can last, so the rule holds whatever the delays. <b>Adaptive</b>: the
  * allowance learns from the ERP's refusals. A refusal means a call arrived later than assumed: the allowance doubles
- * (up to the strict value), once per burst of refusals. While none comes it narrows by a tenth every {@code quiet} period, down to a floor. A
- * narrower allowance frees permits sooner (a permit costs about {@code 1 s + min(call, allowance)}); a too narrow one
+ * (up to the strict value), once per burst of refusals. While none comes it narrows by a tenth per {@code quiet} period
+ * that carried at least {@code quietCalls} permits (evidence, not idle time: an idle ERP proves nothing), down to a
+ * floor. A narrower allowance frees permits sooner (a permit costs about {@code 1 s + min(call, allowance)}); a too narrow one
  * costs a refused call, which is retried and counted, never shown to a user. With a quiet period of 5 s, going back
  * from a doubled allowance to the one that was refused takes 7 steps, 35 s: at most one refusal in that time (about
  * 1,500 calls at 45 calls/s) from a lag that stays where it was.
@@ -20,12 +21,15 @@ public final class ArrivalAllowance {
     private final long floorNanos;
     private final long strictNanos;
     private final long quietNanos;
+    private final int quietCalls;
     private final LongSupplier clock;
     private long currentNanos;
     private long lastChange;
     private long lastWidened;
+    private int callsSinceChange;
 
-    private ArrivalAllowance(long initialNanos, long floorNanos, long strictNanos, long quietNanos, LongSupplier clock) {
+    private ArrivalAllowance(long initialNanos, long floorNanos, long strictNanos, long quietNanos, int quietCalls,
+                             LongSupplier clock) {
         if (floorNanos < 0 || strictNanos < floorNanos) {
             throw new IllegalArgumentException("arrival allowance floor must be between 0 and the strict value, was "
                     + Duration.ofNanos(floorNanos) + " (strict " + Duration.ofNanos(strictNanos) + ")");
@@ -33,6 +37,7 @@ public final class ArrivalAllowance {
         this.floorNanos = floorNanos;
         this.strictNanos = strictNanos;
         this.quietNanos = quietNanos;
+        this.quietCalls = quietCalls;
         this.clock = clock;
         this.currentNanos = clamp(initialNanos);
         this.lastChange = clock.getAsLong();
@@ -42,30 +47,40 @@ public final class ArrivalAllowance {
     /** Always {@code allowance}: the strict rule when it is at least the longest call. */
     public static ArrivalAllowance fixed(Duration allowance) {
         long nanos = requireNonNegative(allowance);
-        return new ArrivalAllowance(nanos, nanos, nanos, Long.MAX_VALUE, System::nanoTime);
+        return new ArrivalAllowance(nanos, nanos, nanos, Long.MAX_VALUE, Integer.MAX_VALUE, System::nanoTime);
     }
 
-    /** Starts at {@code initial}, doubles on a refusal up to {@code strict}, narrows by a tenth per quiet period to {@code floor}. */
-    public static ArrivalAllowance adaptive(Duration initial, Duration floor, Duration strict, Duration quiet) {
-        return adaptive(initial, floor, strict, quiet, System::nanoTime);
+    /**
+     * Starts at {@code initial}, doubles on a refusal up to {@code strict}, narrows by a tenth per quiet period of at least
+     * {@code quietCalls} permits, down to {@code floor}.
+     */
+    public static ArrivalAllowance adaptive(Duration initial, Duration floor, Duration strict, Duration quiet, int quietCalls) {
+        return adaptive(initial, floor, strict, quiet, quietCalls, System::nanoTime);
     }
 
-    static ArrivalAllowance adaptive(Duration initial, Duration floor, Duration strict, Duration quiet, LongSupplier clock) {
+    static ArrivalAllowance adaptive(Duration initial, Duration floor, Duration strict, Duration quiet, int quietCalls,
+                                     LongSupplier clock) {
         if (quiet == null || quiet.isZero() || quiet.isNegative()) {
             throw new IllegalArgumentException("arrival allowance quiet period must be positive, was " + quiet);
         }
         return new ArrivalAllowance(requireNonNegative(initial), requireNonNegative(floor), requireNonNegative(strict),
-                quiet.toNanos(), clock);
+                quiet.toNanos(), Math.max(1, quietCalls), clock);
     }
 
-    /** The allowance for a permit taken now (narrowed first if a quiet period passed without a refusal). */
+    /** The allowance for a permit taken now. */
     public synchronized long nanos() {
-        long now = clock.getAsLong();
-        while (now - lastChange >= quietNanos && currentNanos > floorNanos) {
-            currentNanos = clamp(currentNanos - currentNanos / 10);
-            lastChange += quietNanos;
-        }
         return currentNanos;
+    }
+
+    /** A permit was taken: after a quiet period that carried enough of them without a refusal, narrow by a tenth. */
+    public synchronized void granted() {
+        callsSinceChange++;
+        long now = clock.getAsLong();
+        if (now - lastChange >= quietNanos && callsSinceChange >= quietCalls && currentNanos > floorNanos) {
+            currentNanos = clamp(currentNanos - currentNanos / 10);
+            lastChange = now;
+            callsSinceChange = 0;
+        }
     }
 
     /**
@@ -78,6 +93,7 @@ public final class ArrivalAllowance {
             return;
         }
         lastWidened = clock.getAsLong();
+        callsSinceChange = 0;
         currentNanos = clamp(Math.max(currentNanos * 2, currentNanos + Math.max(floorNanos, 1)));
         lastChange = clock.getAsLong();
     }
@@ -87,6 +103,7 @@ public final class ArrivalAllowance {
         long nanos = requireNonNegative(allowance);
         currentNanos = floorNanos == strictNanos ? nanos : clamp(nanos);
         lastChange = clock.getAsLong();
+        callsSinceChange = 0;
     }
 
     public boolean isAdaptive() {

@@ -180,6 +180,7 @@ public final class LocalErpRateLimiter implements ErpRateLimiter {
             }
             // until the call ends, it could reach the ERP as late as the allowance: count it until a window after that
             LocalPermit permit = new LocalPermit(now, now + allowance.nanos() + windowNanos);
+            allowance.granted();
             counting.add(permit);
             inFlight++;
             return permit;

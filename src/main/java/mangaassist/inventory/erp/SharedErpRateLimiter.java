@@ -177,6 +177,7 @@ public final class SharedErpRateLimiter implements ErpRateLimiter, AutoCloseable
         }
         redisLastAnswered = System.nanoTime();
         if (reply != null && ((Number) reply.get(0)).longValue() == 1) {
+            allowance.granted();
             nextFreeEstimate = 0;
             return 0;
         }

@@ -15,19 +15,43 @@ class ArrivalAllowanceTest {
 
     final AtomicLong now = new AtomicLong();
     final ArrivalAllowance allowance = ArrivalAllowance.adaptive(Duration.ofMillis(400), Duration.ofMillis(50),
-            Duration.ofSeconds(10), Duration.ofSeconds(5), now::get);
+            Duration.ofSeconds(10), Duration.ofSeconds(5), 50, now::get);
+
+    /** {@code n} permits taken now. */
+    void granted(int n) {
+        for (int i = 0; i < n; i++) {
+            allowance.granted();
+        }
+    }
 
     @Test
-    void narrowsByATenthPerQuietPeriodDownToTheFloor() {
+    void narrowsByATenthPerQuietPeriodThatCarriedCallsDownToTheFloor() {
         assertThat(allowance.nanos()).isEqualTo(400 * MS);
+        granted(60);
         now.set(4999 * MS);
+        granted(1);
         assertThat(allowance.nanos()).as("not before a whole quiet period").isEqualTo(400 * MS);
         now.set(5000 * MS);
+        granted(1);
         assertThat(allowance.nanos()).isEqualTo(360 * MS);
-        now.set(15_000 * MS);
-        assertThat(allowance.nanos()).as("two more periods").isEqualTo(291_600_000L);
-        now.set(1_000_000 * MS);
+        now.set(10_000 * MS);
+        granted(49);
+        assertThat(allowance.nanos()).as("a quiet period with fewer calls than a full second's").isEqualTo(360 * MS);
+        granted(1);
+        assertThat(allowance.nanos()).isEqualTo(324 * MS);
+        for (int period = 0; period < 100; period++) {
+            now.addAndGet(5000 * MS);
+            granted(50);
+        }
         assertThat(allowance.nanos()).isEqualTo(50 * MS);
+    }
+
+    @Test
+    void anIdleErpTeachesNothing() {
+        now.set(1_000_000 * MS);
+        assertThat(allowance.nanos()).isEqualTo(400 * MS);
+        granted(1);
+        assertThat(allowance.nanos()).as("one call after a long idle time: one quiet period's worth at most").isEqualTo(400 * MS);
     }
 
     @Test
@@ -38,6 +62,7 @@ class ArrivalAllowanceTest {
         allowance.refused(3950 * MS);
         assertThat(allowance.nanos()).as("a call permitted before the widening: same burst").isEqualTo(800 * MS);
         now.set(8999 * MS);
+        granted(100);
         assertThat(allowance.nanos()).as("the quiet period counts from the refusal").isEqualTo(800 * MS);
         for (int i = 0; i < 10; i++) {
             allowance.refused(now.get());
@@ -49,7 +74,7 @@ class ArrivalAllowanceTest {
     @Test
     void fromTheFloorARefusalWidensByAtLeastTheFloor() {
         ArrivalAllowance narrow = ArrivalAllowance.adaptive(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofSeconds(5), now::get);
+                Duration.ofSeconds(5), 50, now::get);
         narrow.refused(now.get());
         assertThat(narrow.nanos()).as("doubling zero would stay zero").isPositive();
     }
@@ -67,6 +92,6 @@ class ArrivalAllowanceTest {
     @Test
     void aFloorAboveTheStrictValueIsRefused() {
         assertThatIllegalArgumentException().isThrownBy(() -> ArrivalAllowance.adaptive(Duration.ofMillis(400),
-                Duration.ofSeconds(7), Duration.ofSeconds(6), Duration.ofSeconds(5)));
+                Duration.ofSeconds(7), Duration.ofSeconds(6), Duration.ofSeconds(5), 50));
     }
 }
