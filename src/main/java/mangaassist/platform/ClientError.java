@@ -13,4 +13,9 @@ public interface ClientError {
 
     /** The text for the client, in the client's language ("ja" or "en") where the flow knows it. */
     String userMessage(String language);
+
+    /** What exactly was wrong, e.g. one entry per invalid field; null when the message says it all. */
+    default Object details() {
+        return null;
+    }
 }

@@ -69,6 +69,9 @@ public class ErrorResponses {
         body.put("requestId", requestId != null ? requestId : UUID.randomUUID().toString());
         body.put("code", error.code());
         body.put("error", error.userMessage(exchange.getProperty(LANGUAGE, "ja", String.class)));
+        if (error.details() != null) {
+            body.put("errors", error.details());
+        }
         return body;
     }
 

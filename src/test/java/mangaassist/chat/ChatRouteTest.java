@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.opensearch.client.opensearch.core.search.Hit;
 import org.opensearch.client.opensearch.core.search.HitsMetadata;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -39,6 +40,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The chat routes with Bedrock, Redis and DynamoDB replaced by mocks: what the route sends to each and
  * what it makes of their answers, without any backend.
  */
+// not the queue flows' YAML routes: their aws2-sqs endpoints look their queues up as they are created
+@TestPropertySource(properties = "camel.main.routes-exclude-pattern=**/enrichment.camel.yaml")
 class ChatRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,0 +1,228 @@
+package mangaassist.enrichment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+
+/** The enrichment beans with the seed's cases (seed 000 §2.2, §2.3). */
+class EnrichmentBeansTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2026-12-02T10:02:30Z");
+    private static final EnrichmentProperties PROPERTIES = new EnrichmentProperties("manga-enrichment-queue.fifo",
+            "manga-enrichment-dlq.fifo", "anthropic.claude-3-haiku-20240307-v1:0", 1024, 0.5, 500, Duration.ofMinutes(5),
+            "manga-catalog");
+
+    private final EnrichmentRequests requests = new EnrichmentRequests(PROPERTIES, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final EnrichmentQueues queues = Mockito.mock(EnrichmentQueues.class);
+    private final EnrichmentSender sender = new EnrichmentSender(queues);
+    private final EnrichmentGroupOrder groupOrder = new EnrichmentGroupOrder();
+    private final EnrichmentSteps steps = new EnrichmentSteps(PROPERTIES, queues, groupOrder, new SimpleMeterRegistry());
+
+    // --- ids (seed: group manga-<id[:8]>, dedup sha256(id:type:time//300))
+
+    @Test
+    void theGroupIsMangaAndTheFirstEightCharactersOfTheId() {
+        assertThat(EnrichmentIds.groupId("op-00001042")).isEqualTo("manga-op-00001");
+        assertThat(EnrichmentIds.groupId("op1")).isEqualTo("manga-op1");
+    }
+
+    @Test
+    void theDedupIdIsTheSha256OfIdTypeAndFiveMinuteWindow() throws Exception {
+        String id = EnrichmentIds.deduplicationId("op-1042", "synopsis", NOW, Duration.ofMinutes(5));
+        // python: hashlib.sha256(f"op-1042:synopsis:{int(t // 300)}".encode()).hexdigest(), t = 2026-12-02T10:02:30Z
+        long window = NOW.getEpochSecond() / 300;
+        assertThat(id).hasSize(64).isEqualTo(sha256("op-1042:synopsis:" + window));
+        assertThat(EnrichmentIds.deduplicationId("op-1042", "synopsis", NOW.plusSeconds(149), Duration.ofMinutes(5))).isEqualTo(id);
+        assertThat(EnrichmentIds.deduplicationId("op-1042", "synopsis", NOW.plusSeconds(150), Duration.ofMinutes(5))).isNotEqualTo(id);
+        assertThat(EnrichmentIds.deduplicationId("op-1042", "tags", NOW, Duration.ofMinutes(5))).isNotEqualTo(id);
+    }
+
+    // --- the API's requests
+
+    @Test
+    void oneJobTakesTheSeedsDefaults() {
+        EnrichmentSubmission submission = requests.one("{\"mangaId\":\"op-1042\",\"title\":\"One Piece\",\"titleJp\":\"ワンピース\"}");
+
+        EnrichmentJob job = submission.entries().get(0).job();
+        assertThat(job).isEqualTo(new EnrichmentJob("catalog_enrichment", "synopsis",
+                new EnrichmentJob.Manga("op-1042", "One Piece", "ワンピース"), "normal", NOW.getEpochSecond()));
+    }
+
+    @Test
+    void everyInvalidFieldIsReported() {
+        assertThatThrownBy(() -> requests.batch("{\"jobs\":[{\"mangaId\":\"ok-1\",\"title\":\"ok\"},"
+                + "{\"mangaId\":\"ワンピース\",\"title\":\"\",\"enrichmentType\":\"summary\",\"priority\":1}]}"))
+                .isInstanceOfSatisfying(EnrichmentRequestException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(400);
+                    assertThat(e.code()).isEqualTo("INVALID_JOB");
+                    assertThat(e.errors()).extracting(FieldError::field).containsExactly(
+                            "jobs[1].mangaId", "jobs[1].title", "jobs[1].enrichmentType", "jobs[1].priority");
+                });
+    }
+
+    @Test
+    void aBatchOverTheLimitOrNotJsonIsRefused() {
+        String many = "[" + String.join(",", IntStream.range(0, 501)
+                .mapToObj(i -> "{\"mangaId\":\"m" + i + "\",\"title\":\"t\"}").toList()) + "]";
+        assertThatThrownBy(() -> requests.batch(many)).hasFieldOrPropertyWithValue("code", "TOO_MANY_JOBS");
+        assertThatThrownBy(() -> requests.one("{nope")).hasFieldOrPropertyWithValue("code", "INVALID_JSON");
+        assertThatThrownBy(() -> requests.batch("[]")).hasFieldOrPropertyWithValue("code", "EMPTY_BATCH");
+    }
+
+    // --- sending
+
+    @Test
+    void aBatchGoesTenEntriesACallEachWithItsOwnIdsAndAttributes() throws Exception {
+        Mockito.when(queues.jobs()).thenReturn("http://sqs/q.fifo");
+        EnrichmentSubmission submission = requests.batch("{\"enrichmentType\":\"tags\",\"jobs\":["
+                + String.join(",", IntStream.range(0, 12).mapToObj(i -> "{\"id\":\"manga" + i + "\",\"title\":\"T" + i
+                        + "\",\"priority\":\"" + (i == 0 ? "high" : "low") + "\"}").toList()) + "]}");
+
+        SendMessageBatchRequest first = sender.nextChunk(submission);
+
+        assertThat(first.queueUrl()).isEqualTo("http://sqs/q.fifo");
+        assertThat(first.entries()).hasSize(10);
+        assertThat(new HashSet<>(first.entries().stream().map(SendMessageBatchRequestEntry::messageDeduplicationId).toList())).hasSize(10);
+        SendMessageBatchRequestEntry entry = first.entries().get(0);
+        assertThat(entry.messageGroupId()).isEqualTo("manga-manga0");
+        assertThat(entry.messageAttributes().get("enrichmentType").stringValue()).isEqualTo("tags");
+        assertThat(entry.messageAttributes().get("priority").stringValue()).isEqualTo("high");
+        JsonNode body = JSON.readTree(entry.messageBody());
+        assertThat(body.path("jobType").asText()).isEqualTo("catalog_enrichment");
+        assertThat(body.path("manga").path("id").asText()).isEqualTo("manga0");
+        assertThat(body.path("requestedAt").asLong()).isEqualTo(NOW.getEpochSecond());
+    }
+
+    @Test
+    void aFailedEntryIsSentOnceMoreThenReported() throws Exception {
+        Mockito.when(queues.jobs()).thenReturn("http://sqs/q.fifo");
+        EnrichmentSubmission submission = requests.batch("[{\"mangaId\":\"a1\",\"title\":\"A\"},{\"mangaId\":\"b1\",\"title\":\"B\"}]");
+
+        submission = sender.accept(submission, SendMessageBatchResponse.builder()
+                .successful(SendMessageBatchResultEntry.builder().id("0").messageId("m-a").build())
+                .failed(BatchResultErrorEntry.builder().id("1").code("InternalError").message("boom").build()).build());
+        assertThat(submission.hasPending()).isTrue();
+        assertThat(sender.nextChunk(submission).entries()).extracting(SendMessageBatchRequestEntry::id).containsExactly("1");
+        submission = sender.accept(submission, sender.callFailed(sender.nextChunk(submission), exchange()));
+
+        assertThat(submission.hasPending()).isFalse();
+        Map<String, Object> answer = sender.batch(submission, exchange());
+        assertThat(answer).containsEntry("successful", 1).containsEntry("failed", 1).containsEntry("messageIds", List.of("m-a"));
+        assertThat(answer.get("failures").toString()).contains("b1").contains("SendFailed");
+    }
+
+    // --- consuming
+
+    @Test
+    void theSeedsMessageBodyIsReadAsAJob() {
+        EnrichmentTask task = steps.received("{\"jobType\":\"catalog_enrichment\",\"enrichmentType\":\"recommendations\","
+                + "\"manga\":{\"id\":\"op-1042\",\"title\":\"One Piece\",\"titleJp\":\"ワンピース\"},\"requestedAt\":1700000000}",
+                "msg-1", "manga-op-1042", "2");
+
+        assertThat(task.rejected()).isFalse();
+        assertThat(task.receiveCount()).isEqualTo(2);
+        assertThat(task.job().type()).isEqualTo(EnrichmentType.RECOMMENDATIONS);
+        assertThat(task.job().priority()).isEqualTo("normal");
+    }
+
+    @Test
+    void aBodyNoRedeliveryCanFixIsRejectedWithItsReason() {
+        assertThat(steps.received("not json", "m", "g", "1").rejection()).startsWith("INVALID_BODY");
+        assertThat(steps.received("{\"manga\":{\"title\":\"x\"},\"enrichmentType\":\"summary\"}", "m", "g", "1").rejection())
+                .startsWith("INVALID_FIELDS").contains("manga.id is required").contains("enrichmentType must be one of");
+        // the seed's stand-ins: no title is "Unknown", no Japanese title "不明"
+        EnrichmentTask untitled = steps.received("{\"manga\":{\"id\":\"x1\"}}", "m", "g", "1");
+        assertThat(untitled.rejected()).isFalse();
+        assertThat(untitled.job().type().prompt(untitled.job().manga().title(), untitled.job().manga().titleJp()))
+                .contains("Title: Unknown\nJapanese Title: 不明");
+    }
+
+    @Test
+    void theModelRequestIsTheSeeds() throws Exception {
+        EnrichmentTask task = steps.received("{\"manga\":{\"id\":\"op1\",\"title\":\"One Piece\",\"titleJp\":\"ワンピース\"}}",
+                "m", "g", "1");
+
+        var request = steps.modelRequest(task);
+
+        assertThat(request.modelId()).isEqualTo("anthropic.claude-3-haiku-20240307-v1:0");
+        JsonNode body = JSON.readTree(request.body().asUtf8String());
+        assertThat(body.path("max_tokens").asInt()).isEqualTo(1024);
+        assertThat(body.path("temperature").asDouble()).isEqualTo(0.5);
+        assertThat(body.path("messages").path(0).path("content").asText()).isEqualTo(
+                "Generate a compelling 2-paragraph synopsis for this manga. Write in both Japanese and English.\n\n"
+                        + "Title: One Piece\nJapanese Title: ワンピース\n\n"
+                        + "Provide the response as JSON with keys 'synopsis_en' and 'synopsis_jp'.");
+    }
+
+    @Test
+    void aJsonAnswerIsParsedAnythingElseIsRawText() {
+        assertThat(EnrichmentAnswer.parse("{\"tags_en\":[\"pirates\"],\"tags_jp\":[\"海賊\"]}").path("tags_jp").get(0).asText())
+                .isEqualTo("海賊");
+        assertThat(EnrichmentAnswer.parse("[{\"title_en\":\"Naruto\"}]").isArray()).isTrue();
+        assertThat(EnrichmentAnswer.parse("```json\n{\"synopsis_en\":\"x\"}\n```").path("synopsis_en").asText()).isEqualTo("x");
+        assertThat(EnrichmentAnswer.parse("12 angry pirates").path("raw_text").asText()).isEqualTo("12 angry pirates");
+        assertThat(EnrichmentAnswer.parse("Here you go: {\"a\":1}").path("raw_text").asText()).startsWith("Here you go");
+    }
+
+    @Test
+    void anEnrichmentBecomesDynamoDbValues() throws Exception {
+        AttributeValue value = EnrichmentCatalog.attribute(JSON.readTree("{\"tags\":[\"a\",1,true,null],\"n\":2.5}"));
+
+        assertThat(value.m().get("tags").l()).containsExactly(AttributeValue.fromS("a"), AttributeValue.fromN("1"),
+                AttributeValue.fromBool(true), AttributeValue.fromNul(true));
+        assertThat(value.m().get("n").n()).isEqualTo("2.5");
+    }
+
+    @Test
+    void aFailedMessageHoldsBackTheRestOfItsGroupInThatPollOnly() {
+        EnrichmentTask a = steps.received("{\"manga\":{\"id\":\"a\"}}", "1", "manga-a", "1");
+        EnrichmentTask b = steps.received("{\"manga\":{\"id\":\"b\"}}", "2", "manga-b", "1");
+
+        assertThat(groupOrder.heldBack(a, poll(0))).isFalse();
+        groupOrder.failed(a);
+        assertThat(groupOrder.heldBack(a, poll(1))).isTrue();
+        assertThat(groupOrder.heldBack(b, poll(2))).isFalse();
+        assertThat(groupOrder.heldBack(a, poll(0))).as("a new poll").isFalse();
+    }
+
+    private static Exchange exchange() {
+        return new DefaultExchange(new DefaultCamelContext());
+    }
+
+    private static Exchange poll(int index) {
+        Exchange exchange = exchange();
+        exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
+        return exchange;
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,172 @@
+package mangaassist.enrichment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import mangaassist.support.RouteTestSupport;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+
+/**
+ * The enrichment routes with the queue, the model and the catalog replaced by mocks: which hop each message takes,
+ * and that a failure leaves the exchange failed (so aws2-sqs does not delete the message).
+ */
+@TestPropertySource(properties = {
+        // the YAML routes alone: the Java routes would check their backends as they start
+        "camel.main.java-routes-exclude-pattern=routes/*"})
+class EnrichmentRouteTest extends RouteTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @MockitoBean
+    EnrichmentQueues queues;
+
+    MockEndpoint queue;
+    MockEndpoint model;
+    MockEndpoint catalog;
+    MockEndpoint deadLetters;
+
+    @Override
+    protected void advise(CamelContext context) throws Exception {
+        AdviceWith.adviceWith(context, "enrichment-consume", a -> a.replaceFromWith("direct:enrichment-received"));
+        AdviceWith.adviceWith(context, "enrichment-send-batch", a -> a.weaveByToUri("aws2-sqs:*").replace().to("mock:queue"));
+        AdviceWith.adviceWith(context, "enrichment-model", a -> a.weaveByToUri("aws-bedrock:*").replace().to("mock:model"));
+        AdviceWith.adviceWith(context, "enrichment-process", a -> a.weaveByToUri("bean:enrichmentCatalog*").replace().to("mock:catalog"));
+        AdviceWith.adviceWith(context, "enrichment-dead-letter", a -> a.weaveByToUri("aws2-sqs:*").replace().to("mock:dlq"));
+    }
+
+    @BeforeEach
+    void mocks() {
+        queue = camelContext.getEndpoint("mock:queue", MockEndpoint.class);
+        model = camelContext.getEndpoint("mock:model", MockEndpoint.class);
+        catalog = camelContext.getEndpoint("mock:catalog", MockEndpoint.class);
+        deadLetters = camelContext.getEndpoint("mock:dlq", MockEndpoint.class);
+        Mockito.when(queues.jobs()).thenReturn("http://sqs/manga-enrichment-queue.fifo");
+        Mockito.when(queues.deadLetters()).thenReturn("http://sqs/manga-enrichment-dlq.fifo");
+    }
+
+    @Test
+    void aJobIsAskedOfTheModelAndItsJsonAnswerStored() throws Exception {
+        model.whenAnyExchangeReceived(e -> e.getMessage().setBody(JSON.readTree(
+                "{\"content\":[{\"type\":\"text\",\"text\":\"{\\\"synopsis_en\\\":\\\"Pirates.\\\",\\\"synopsis_jp\\\":\\\"海賊。\\\"}\"}]}")));
+        catalog.expectedMessageCount(1);
+
+        Exchange done = receive(seedBody("op-1042"));
+
+        assertThat(done.getException()).isNull();
+        catalog.assertIsSatisfied();
+        EnrichmentTask stored = catalog.getReceivedExchanges().get(0).getMessage().getBody(EnrichmentTask.class);
+        assertThat(stored.enrichment().path("synopsis_jp").asText()).isEqualTo("海賊。");
+        assertThat(stored.job().mangaId()).isEqualTo("op-1042");
+        deadLetters.expectedMessageCount(0);
+        deadLetters.assertIsSatisfied();
+    }
+
+    @Test
+    void aModelFailureLeavesTheExchangeFailedSoTheMessageStaysOnTheQueue() throws Exception {
+        model.whenAnyExchangeReceived(e -> {
+            throw new IllegalStateException("throttled");
+        });
+        catalog.expectedMessageCount(0);
+
+        Exchange done = receive(seedBody("op-7"));
+
+        assertThat(done.getException()).hasMessageContaining("throttled");
+        assertThat(done.isRollbackOnly()).isFalse();
+        catalog.assertIsSatisfied();
+        deadLetters.expectedMessageCount(0);
+        deadLetters.assertIsSatisfied();
+    }
+
+    @Test
+    void anUnreadableMessageGoesToTheDeadLetterQueueWithItsReasonAndCompletes() throws Exception {
+        deadLetters.whenAnyExchangeReceived(e -> e.getMessage().setBody(SendMessageBatchResponse.builder().build()));
+        model.expectedMessageCount(0);
+
+        Exchange done = receive("{\"manga\":\"not an object\"}");
+
+        assertThat(done.getException()).isNull();
+        model.assertIsSatisfied();
+        SendMessageBatchRequest sent = deadLetters.getReceivedExchanges().get(0).getMessage().getBody(SendMessageBatchRequest.class);
+        assertThat(sent.queueUrl()).endsWith("manga-enrichment-dlq.fifo");
+        assertThat(sent.entries().get(0).messageGroupId()).isEqualTo("manga-op-1");
+        assertThat(sent.entries().get(0).messageDeduplicationId()).isEqualTo("msg-1");
+        assertThat(sent.entries().get(0).messageAttributes().get(EnrichmentSteps.ATTRIBUTE_REASON).stringValue())
+                .startsWith("INVALID_FIELDS: manga is required");
+    }
+
+    @Test
+    void aBatchIsSentTenAtATimeAndAnEntryRefusedOnceIsSentAgain() throws Exception {
+        List<Integer> sizes = new ArrayList<>();
+        queue.whenAnyExchangeReceived(e -> {
+            SendMessageBatchRequest request = e.getMessage().getBody(SendMessageBatchRequest.class);
+            sizes.add(request.entries().size());
+            SendMessageBatchResponse.Builder response = SendMessageBatchResponse.builder();
+            List<SendMessageBatchResultEntry> ok = new ArrayList<>();
+            request.entries().forEach(entry -> {
+                if (entry.id().equals("3") && sizes.size() == 1) {
+                    response.failed(BatchResultErrorEntry.builder().id("3").code("InternalError").message("x").build());
+                } else {
+                    ok.add(SendMessageBatchResultEntry.builder().id(entry.id()).messageId("m" + entry.id()).build());
+                }
+            });
+            e.getMessage().setBody(response.successful(ok).build());
+        });
+        StringBuilder jobs = new StringBuilder("[");
+        for (int i = 0; i < 12; i++) {
+            jobs.append(i == 0 ? "" : ",").append("{\"mangaId\":\"m").append(i).append("\",\"title\":\"T\"}");
+        }
+
+        Exchange done = template.request("direct:enrichment-submit-batch", e -> e.getMessage().setBody(jobs.append("]").toString()));
+
+        JsonNode answer = JSON.readTree(done.getMessage().getBody(String.class));
+        assertThat(done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(202);
+        assertThat(answer.path("successful").asInt()).isEqualTo(12);
+        assertThat(answer.path("messageIds").get(3).asText()).isEqualTo("m3");
+        // 10, then the 2 left with the refused one
+        assertThat(sizes).containsExactly(10, 3);
+    }
+
+    @Test
+    void aJobWithBadFieldsIsAnsweredWithAnErrorPerField() throws Exception {
+        Exchange done = template.request("direct:enrichment-submit",
+                e -> e.getMessage().setBody("{\"mangaId\":\"op 1\",\"title\":\"x\",\"priority\":\"asap\"}"));
+
+        assertThat(done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(400);
+        JsonNode answer = JSON.readTree(done.getMessage().getBody(String.class));
+        assertThat(answer.path("code").asText()).isEqualTo("INVALID_JOB");
+        assertThat(answer.path("errors")).extracting(e -> e.path("field").asText()).containsExactly("mangaId", "priority");
+        queue.expectedMessageCount(0);
+        queue.assertIsSatisfied();
+    }
+
+    private Exchange receive(String body) {
+        return template.send("direct:enrichment-received", e -> {
+            e.getMessage().setBody(body);
+            e.getMessage().setHeaders(Map.of("CamelAwsSqsMessageId", "msg-1", "MessageGroupId", "manga-op-1",
+                    "ApproximateReceiveCount", "1"));
+        });
+    }
+
+    private static String seedBody(String mangaId) {
+        return "{\"jobType\":\"catalog_enrichment\",\"enrichmentType\":\"synopsis\",\"manga\":{\"id\":\"" + mangaId
+                + "\",\"title\":\"One Piece\",\"titleJp\":\"ワンピース\"},\"priority\":\"high\",\"requestedAt\":1700000000}";
+    }
+}
