@@ -77,7 +77,8 @@ public class ChatRoutes extends RouteBuilder {
         from(TO_CLIENT).routeId("chat-reply").errorHandler(noErrorHandler())
                 .bean("chatConnections", "send");
 
-        rest("/api/chat").post().consumes("application/json").produces("application/json")
+        // POST /api/chat (the REST servlet sits at /api, mangaassist.rest.path)
+        rest("/chat").post().consumes("application/json").produces("application/json")
                 .bindingMode(RestBindingMode.off).routeId("chat-rest-api").to("direct:chat-rest");
         from("direct:chat-rest").routeId("chat-rest").routeConfigurationId("sync-errors")
                 .convertBodyTo(String.class)
@@ -85,7 +86,7 @@ public class ChatRoutes extends RouteBuilder {
                 .setHeader("Content-Type", constant("application/json"));
 
         // the chat page learns the WebSocket URL here: the WebSocket has its own port, not Tomcat's
-        rest("/api/chat").get("/config").produces("application/json")
+        rest("/chat").get("/config").produces("application/json")
                 .bindingMode(RestBindingMode.off).routeId("chat-config-api").to("direct:chat-config");
         from("direct:chat-config").routeId("chat-config").routeConfigurationId("sync-errors")
                 .setBody(method("chatClientConfig", "forHost"))
