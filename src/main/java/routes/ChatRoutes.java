@@ -82,7 +82,8 @@ public class ChatRoutes extends RouteBuilder {
                 .routeDescription("Sends a frame (partial, answer or error) to its own client's connection").errorHandler(noErrorHandler())
                 .bean("chatConnections", "send");
 
-        rest("/api/chat").post().consumes("application/json").produces("application/json")
+        // POST /api/chat (the REST servlet sits at /api, mangaassist.rest.path)
+        rest("/chat").post().consumes("application/json").produces("application/json")
                 .bindingMode(RestBindingMode.off).routeId("chat-rest-api").to("direct:chat-rest");
         from("direct:chat-rest").routeId("chat-rest").routeGroup(FLOW)
                 .routeDescription("POST /api/chat: the WebSocket contract over REST, without streaming").routeConfigurationId("sync-errors")
@@ -91,7 +92,7 @@ public class ChatRoutes extends RouteBuilder {
                 .setHeader("Content-Type", constant("application/json"));
 
         // the chat page learns the WebSocket URL here: the WebSocket has its own port, not Tomcat's
-        rest("/api/chat").get("/config").produces("application/json")
+        rest("/chat").get("/config").produces("application/json")
                 .bindingMode(RestBindingMode.off).routeId("chat-config-api").to("direct:chat-config");
         from("direct:chat-config").routeId("chat-config").routeGroup(FLOW)
                 .routeDescription("GET /api/chat/config: the chat page's WebSocket URL").routeConfigurationId("sync-errors")

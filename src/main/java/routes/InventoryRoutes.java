@@ -61,7 +61,8 @@ public class InventoryRoutes extends RouteBuilder {
         ExecutorService erpCalls = getContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "inventory-erp-call", inventory.erp().maxConcurrentCalls());
 
-        rest("/api/inventory").produces("application/json").bindingMode(RestBindingMode.off)
+        // GET /api/inventory/{isbn}, POST /api/inventory/batch: the REST servlet sits at /api (mangaassist.rest.path)
+        rest("/inventory").produces("application/json").bindingMode(RestBindingMode.off)
                 .get("/{isbn}").routeId("inventory-api-get").to("direct:inventory-get")
                 .post("/batch").consumes("application/json").routeId("inventory-api-batch").to("direct:inventory-batch");
 

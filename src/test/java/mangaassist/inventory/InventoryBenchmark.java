@@ -100,7 +100,7 @@ import org.springframework.test.context.TestPropertySource;
  * properties outrank application.yaml), e.g. {@code -Dmangaassist.inventory.coalescing.window=20ms}.
  * Output: {@code target/benchmarks/inventory-benchmark.{json,txt}}.
  *
- * <p>Its own Spring contexts (Spring's task executor, which runs the platform-http exchanges, raised from 8 to
+ * <p>Its own Spring contexts (Spring's task executor, which runs the REST servlet's exchanges, raised from 8 to
  * as many threads as lookups in flight; the baseline with coalescing off), never the flow tests' shared one; the {@code benchmark} tag keeps it out of {@code ./mvnw test}.
  * It fails only when a run is invalid: an unexpected answer, a call refused by the ERP's rate limit, or a phase
  * over its time bound.
@@ -110,7 +110,7 @@ import org.springframework.test.context.TestPropertySource;
 @DisableJmx(false)
 @AutoConfigureObservability
 @SpringBootTest(classes = MangaAssistApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        // platform-http runs every exchange on Spring's task executor (default: 8 threads, unbounded queue), and a
+        // Camel's REST servlet runs every exchange on Spring's task executor (default: 8 threads, unbounded queue), and a
         // lookup holds its thread while it waits for its coalesced ERP answer: 8 threads cap the lookups in flight at 8
         properties = "spring.task.execution.pool.core-size=${bench.inventory.task-threads:${bench.inventory.concurrency:1000}}")
 @ActiveProfiles("embedded")
@@ -318,7 +318,7 @@ class InventoryBenchmark {
             c.put("lookupTimeoutMs", inventory.lookupTimeout().toMillis());
             c.put("tomcatThreadsMax", environment.getProperty("server.tomcat.threads.max", "200 (default)"));
             c.put("taskExecutorCoreSize", environment.getProperty("spring.task.execution.pool.core-size", "8 (default)"));
-            c.put("taskExecutorNote", "platform-http processes each exchange on Spring's task executor; a lookup holds "
+            c.put("taskExecutorNote", "Camel's REST servlet processes each exchange on Spring's task executor; a lookup holds "
                     + "its thread until its ERP answer: its size caps the lookups in flight (production default 8)");
             c.put("ceilingNote", "a call holds an ERP permit from before it is sent until 1 s after min(its end, permit + "
                     + "arrival allowance): about rate-limit / (1 s + min(mean call duration, allowance)) calls/s at most, "

@@ -1,0 +1,14 @@
+package mangaassist.platform;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Where Camel's REST routes are served (RestServletConfiguration).
+ *
+ * @param path     the servlet's mapping on Tomcat's port, e.g. {@code /api/*}; the routes' {@code rest(...)} paths are
+ *                 relative to it
+ * @param executor the bean name of the pool that runs the exchanges (Spring's task executor)
+ */
+@ConfigurationProperties("mangaassist.rest")
+public record RestServletProperties(String path, String executor) {
+}
