@@ -895,10 +895,12 @@ class InventoryBenchmark {
         r.path("contexts").fields().forEachRemaining(c -> {
             JsonNode s = c.getValue();
             b.append(String.format(Locale.ROOT, "context %-9s coalescing %s (batch %d, window %d ms), rate limit %d calls "
-                            + "in any second at the ERP (permit until 1 s after min(call end, permit + arrival allowance %d ms)), "
+                            + "in any second at the ERP (permit until 1 s after min(call end, permit + arrival allowance): rate mode %s, "
+                            + "allowance %d ms at the start, %d ms strict), "
                             + "%d ERP calls in parallel, ERP timeout %d ms, %d retries, Tomcat threads %s, task executor %s threads%n",
                     c.getKey(), s.path("coalescingEnabled").asBoolean() ? "on" : "OFF", s.path("batchSize").asInt(),
-                    s.path("windowMs").asLong(), s.path("erpRateLimitPerS").asInt(), s.path("erpArrivalAllowanceMs").asLong(),
+                    s.path("windowMs").asLong(), s.path("erpRateLimitPerS").asInt(), s.path("erpRateMode").asText(),
+                    s.path("erpArrivalAllowanceMs").asLong(), s.path("erpStrictAllowanceMs").asLong(),
                     s.path("erpMaxConcurrentCalls").asInt(), s.path("erpTimeoutMs").asLong(), s.path("erpRetries").asInt(),
                     s.path("tomcatThreadsMax").asText(), s.path("taskExecutorCoreSize").asText()));
         });
