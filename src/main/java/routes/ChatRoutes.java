@@ -62,7 +62,8 @@ public class ChatRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(WEBSOCKET + "?fireWebSocketConnectionEvents=true").routeId("chat-websocket").routeGroup(FLOW)
+        from(WEBSOCKET + "?fireWebSocketConnectionEvents=true").routeId("chat-websocket")
+                .routeGroup(FLOW)
                 .routeDescription("WebSocket /chat: connection events, and each message answered by chat-handle through chat-reply")
                 .routeConfigurationId("sync-errors")
                 .choice()
@@ -78,15 +79,19 @@ public class ChatRoutes extends RouteBuilder {
                 .end();
 
         // every frame to its own client: partials, answers and the sync-errors error frames (replyTo)
-        from(TO_CLIENT).routeId("chat-reply").routeGroup(FLOW)
-                .routeDescription("Sends a frame (partial, answer or error) to its own client's connection").errorHandler(noErrorHandler())
+        from(TO_CLIENT).routeId("chat-reply")
+                .routeGroup(FLOW)
+                .routeDescription("Sends a frame (partial, answer or error) to its own client's connection")
+                .errorHandler(noErrorHandler())
                 .bean("chatConnections", "send");
 
         // POST /api/chat (the REST servlet sits at /api, mangaassist.rest.path)
         rest("/chat").post().consumes("application/json").produces("application/json")
                 .bindingMode(RestBindingMode.off).routeId("chat-rest-api").to("direct:chat-rest");
-        from("direct:chat-rest").routeId("chat-rest").routeGroup(FLOW)
-                .routeDescription("POST /api/chat: the WebSocket contract over REST, without streaming").routeConfigurationId("sync-errors")
+        from("direct:chat-rest").routeId("chat-rest")
+                .routeGroup(FLOW)
+                .routeDescription("POST /api/chat: the WebSocket contract over REST, without streaming")
+                .routeConfigurationId("sync-errors")
                 .convertBodyTo(String.class)
                 .to("direct:chat-handle")
                 .setHeader("Content-Type", constant("application/json"));
@@ -94,15 +99,18 @@ public class ChatRoutes extends RouteBuilder {
         // the chat page learns the WebSocket URL here: the WebSocket has its own port, not Tomcat's
         rest("/chat").get("/config").produces("application/json")
                 .bindingMode(RestBindingMode.off).routeId("chat-config-api").to("direct:chat-config");
-        from("direct:chat-config").routeId("chat-config").routeGroup(FLOW)
-                .routeDescription("GET /api/chat/config: the chat page's WebSocket URL").routeConfigurationId("sync-errors")
+        from("direct:chat-config").routeId("chat-config")
+                .routeGroup(FLOW)
+                .routeDescription("GET /api/chat/config: the chat page's WebSocket URL")
+                .routeConfigurationId("sync-errors")
                 .setBody(method("chatClientConfig", "forHost"))
                 // the request's headers would otherwise be echoed as response headers
                 .removeHeaders("*")
                 .convertBodyTo(String.class)
                 .setHeader("Content-Type", constant("application/json"));
 
-        from("direct:chat-handle").routeId("chat-handle").routeGroup(FLOW)
+        from("direct:chat-handle").routeId("chat-handle")
+                .routeGroup(FLOW)
                 .routeDescription("One chat message: parse, admission (rate limit, cache, recent turns), history, intent, model, cache write, reply")
                 // failures propagate to the edge route, whose sync-errors answers the client
                 .errorHandler(noErrorHandler())
@@ -143,8 +151,10 @@ public class ChatRoutes extends RouteBuilder {
 
         // the latest turns came with the admission when Redis holds them (none for a new session);
         // DynamoDB, the record, is asked when Redis cannot tell
-        from("direct:chat-history").routeId("chat-history").routeGroup(FLOW)
-                .routeDescription("The session's latest turns: from the admission's Redis read, or DynamoDB when Redis cannot tell").errorHandler(noErrorHandler())
+        from("direct:chat-history").routeId("chat-history")
+                .routeGroup(FLOW)
+                .routeDescription("The session's latest turns: from the admission's Redis read, or DynamoDB when Redis cannot tell")
+                .errorHandler(noErrorHandler())
                 .setProperty(HISTORY_SOURCE, method("chatSteps", "historySource"))
                 .choice()
                     .when(exchangeProperty(HISTORY_SOURCE).isEqualTo(ChatRecentTurns.Source.SESSIONS))
@@ -154,8 +164,10 @@ public class ChatRoutes extends RouteBuilder {
                 .end()
                 .bean("chatSteps", "historyRead");
 
-        from("direct:chat-history-query").routeId("chat-history-query").routeGroup(FLOW)
-                .routeDescription("The session's latest turns from DynamoDB, the record").errorHandler(noErrorHandler())
+        from("direct:chat-history-query").routeId("chat-history-query")
+                .routeGroup(FLOW)
+                .routeDescription("The session's latest turns from DynamoDB, the record")
+                .errorHandler(noErrorHandler())
                 .setHeader(Ddb2Constants.KEY_CONDITIONS, method(mangaassist.chat.ChatSessions.class,
                         "sessionCondition(${exchangeProperty." + REQUEST + ".sessionId})"))
                 .setHeader(Ddb2Constants.SCAN_INDEX_FORWARD, constant(false))
@@ -171,8 +183,10 @@ public class ChatRoutes extends RouteBuilder {
                 .end();
 
         // Bedrock within the time budget: a throttled or timed-out call falls back once to the fast model
-        from("direct:chat-model").routeId("chat-model").routeGroup(FLOW)
-                .routeDescription("The model within the time budget; a throttled or timed-out call falls back once to the fast model").errorHandler(noErrorHandler())
+        from("direct:chat-model").routeId("chat-model")
+                .routeGroup(FLOW)
+                .routeDescription("The model within the time budget; a throttled or timed-out call falls back once to the fast model")
+                .errorHandler(noErrorHandler())
                 .doTry()
                     .to("direct:chat-invoke")
                 .doCatch(ChatException.class).onWhen(method("chatModelCalls", "canFallBack"))
@@ -182,8 +196,10 @@ public class ChatRoutes extends RouteBuilder {
                     .to("direct:chat-invoke")
                 .end();
 
-        from("direct:chat-invoke").routeId("chat-invoke").routeGroup(FLOW)
-                .routeDescription("One Bedrock call: streamed to the client's WebSocket, or InvokeModel for REST").errorHandler(noErrorHandler())
+        from("direct:chat-invoke").routeId("chat-invoke")
+                .routeGroup(FLOW)
+                .routeDescription("One Bedrock call: streamed to the client's WebSocket, or InvokeModel for REST")
+                .errorHandler(noErrorHandler())
                 .doTry()
                     .choice()
                         .when(exchangeProperty(STREAM).isEqualTo(true))
@@ -200,8 +216,10 @@ public class ChatRoutes extends RouteBuilder {
         // Intent routing (seed 003 data flow): the fast model settles an unsure classification, the
         // catalog resolves title and volume to an ISBN, the inventory flow tells its stock. Whatever
         // fails, the chat still answers: the facts then say that stock cannot be checked.
-        from("direct:chat-inventory").routeId("chat-inventory").routeGroup(FLOW)
-                .routeDescription("A stock question: classify, resolve the title to an ISBN, tell its stock; never fails the answer").errorHandler(noErrorHandler())
+        from("direct:chat-inventory").routeId("chat-inventory")
+                .routeGroup(FLOW)
+                .routeDescription("A stock question: classify, resolve the title to an ISBN, tell its stock; never fails the answer")
+                .errorHandler(noErrorHandler())
                 .doTry()
                     .filter(method("chatInventorySteps", "unsure"))
                         .setBody(method("chatInventorySteps", "classifierRequest"))
@@ -218,8 +236,10 @@ public class ChatRoutes extends RouteBuilder {
                     .setProperty(STOCK_UNAVAILABLE, method("chatInventorySteps", "stockUnavailable"))
                 .end();
 
-        from("direct:chat-inventory-resolve").routeId("chat-inventory-resolve").routeGroup(FLOW)
-                .routeDescription("Catalog search for title and volume, then the inventory lookup within stock-timeout").errorHandler(noErrorHandler())
+        from("direct:chat-inventory-resolve").routeId("chat-inventory-resolve")
+                .routeGroup(FLOW)
+                .routeDescription("Catalog search for title and volume, then the inventory lookup within stock-timeout")
+                .errorHandler(noErrorHandler())
                 .setBody(method("chatInventorySteps", "catalogQuery"))
                 .to(CATALOG)
                 .setProperty(ChatInventorySteps.ISBN, method("chatInventorySteps", "isbn"))
@@ -234,14 +254,17 @@ public class ChatRoutes extends RouteBuilder {
                 .end();
 
         from("seda:chat-inventory-stock?concurrentConsumers={{mangaassist.chat.inventory.stock-consumers}}")
-                .routeId("chat-inventory-stock").routeGroup(FLOW)
-                .routeDescription("The inventory lookup on threads of its own, so that the chat stops waiting at stock-timeout").errorHandler(noErrorHandler())
+                .routeId("chat-inventory-stock")
+                .routeGroup(FLOW)
+                .routeDescription("The inventory lookup on threads of its own, so that the chat stops waiting at stock-timeout")
+                .errorHandler(noErrorHandler())
                 .to("direct:inventory-lookup");
 
         // off the reply's latency path: remember the turns. DynamoDB first: it is the record, and Redis's
         // recent turns never hold a turn it does not (every write here is idempotent, so a redelivery
         // repeats nothing)
-        from("direct:chat-remember").routeId("chat-remember").routeGroup(FLOW)
+        from("direct:chat-remember").routeId("chat-remember")
+                .routeGroup(FLOW)
                 .routeDescription("After the reply: the turns to DynamoDB, then to Redis's recent turns")
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(100)
                         .retryAttemptedLogLevel(LoggingLevel.WARN))

@@ -68,13 +68,17 @@ public class InventoryRoutes extends RouteBuilder {
                 .get("/{isbn}").routeId("inventory-api-get").to("direct:inventory-get")
                 .post("/batch").consumes("application/json").routeId("inventory-api-batch").to("direct:inventory-batch");
 
-        from("direct:inventory-get").routeId("inventory-get").routeGroup(FLOW)
-                .routeDescription("GET /api/inventory/{isbn}: one lookup, answered as the clean InventoryItem or a JSON error").routeConfigurationId("sync-errors")
+        from("direct:inventory-get").routeId("inventory-get")
+                .routeGroup(FLOW)
+                .routeDescription("GET /api/inventory/{isbn}: one lookup, answered as the clean InventoryItem or a JSON error")
+                .routeConfigurationId("sync-errors")
                 .to("direct:inventory-lookup")
                 .to("direct:inventory-json");
 
-        from("direct:inventory-batch").routeId("inventory-batch").routeGroup(FLOW)
-                .routeDescription("POST /api/inventory/batch: up to max-batch-isbns lookups in parallel, items and per-ISBN errors in order").routeConfigurationId("sync-errors")
+        from("direct:inventory-batch").routeId("inventory-batch")
+                .routeGroup(FLOW)
+                .routeDescription("POST /api/inventory/batch: up to max-batch-isbns lookups in parallel, items and per-ISBN errors in order")
+                .routeConfigurationId("sync-errors")
                 .convertBodyTo(String.class)
                 .split(method("inventorySteps", "batchIsbns"), AggregationStrategies.flexible().accumulateInCollection(java.util.ArrayList.class))
                     .parallelProcessing().executorService(batchLookups)
@@ -88,14 +92,17 @@ public class InventoryRoutes extends RouteBuilder {
                 .bean("inventorySteps", "batchResponse")
                 .to("direct:inventory-json");
 
-        from("direct:inventory-json").routeId("inventory-json").routeGroup(FLOW)
+        from("direct:inventory-json").routeId("inventory-json")
+                .routeGroup(FLOW)
                 .routeDescription("The answer as JSON")
                 .removeHeaders("*")
                 .marshal().json()
                 .setHeader("Content-Type", constant("application/json"));
 
-        from("direct:inventory-lookup").routeId("inventory-lookup").routeGroup(FLOW)
-                .routeDescription("One ISBN: checked, from the Redis cache, else from the ERP (coalesced), else the last known stock").errorHandler(noErrorHandler())
+        from("direct:inventory-lookup").routeId("inventory-lookup")
+                .routeGroup(FLOW)
+                .routeDescription("One ISBN: checked, from the Redis cache, else from the ERP (coalesced), else the last known stock")
+                .errorHandler(noErrorHandler())
                 .setBody(header("isbn"))
                 .bean("inventorySteps", "isbn")
                 .setProperty(ISBN, body())
@@ -117,7 +124,8 @@ public class InventoryRoutes extends RouteBuilder {
         // after a window without new ISBNs; while no ERP permit could be had before, it keeps filling instead of taking
         // a permit for a few ISBNs (permits, not threads, are what is scarce).
         long window = inventory.coalescing().window().toMillis();
-        from(InventoryCoalescer.REQUESTS + "?concurrentConsumers={{mangaassist.inventory.coalescing.consumers}}").routeId("inventory-coalesce").routeGroup(FLOW)
+        from(InventoryCoalescer.REQUESTS + "?concurrentConsumers={{mangaassist.inventory.coalescing.consumers}}").routeId("inventory-coalesce")
+                .routeGroup(FLOW)
                 .routeDescription("Distinct ISBNs in flight packed into GetBatchStockLevels calls of up to batch-size")
                 .aggregate(constant(true), InventoryRoutes::distinctIsbns)
                     .completionSize(inventory.coalescing().batchSize())
@@ -129,8 +137,10 @@ public class InventoryRoutes extends RouteBuilder {
 
         // Resilience: a circuit breaker around retried calls (exponential back-off); each attempt is rate limited.
         // The retries live in their own route: the breaker EIP does not let an error handler redeliver it.
-        from("direct:inventory-erp").routeId("inventory-erp").routeGroup(FLOW)
-                .routeDescription("The circuit breaker around the retried ERP call").errorHandler(noErrorHandler())
+        from("direct:inventory-erp").routeId("inventory-erp")
+                .routeGroup(FLOW)
+                .routeDescription("The circuit breaker around the retried ERP call")
+                .errorHandler(noErrorHandler())
                 .circuitBreaker()
                     .resilience4jConfiguration().circuitBreaker("erpCircuitBreaker").end()
                     .to("direct:inventory-erp-retry")
@@ -140,7 +150,8 @@ public class InventoryRoutes extends RouteBuilder {
                     .bean("inventorySteps", "shortCircuited")
                 .end();
 
-        from("direct:inventory-erp-retry").routeId("inventory-erp-retry").routeGroup(FLOW)
+        from("direct:inventory-erp-retry").routeId("inventory-erp-retry")
+                .routeGroup(FLOW)
                 .routeDescription("Retries with back-off for timeouts, unavailability and Server faults; at once for a rate refusal")
                 .errorHandler(defaultErrorHandler()
                         .maximumRedeliveries(inventory.erp().retries())
@@ -162,8 +173,10 @@ public class InventoryRoutes extends RouteBuilder {
         // The rate limit as the ERP counts it, on arrival: a permit from before the send until 1 s after the call could
         // last have reached the ERP (its end, or the arrival allowance after the permit, whichever comes first).
         // The call's meters: ErpCalls.
-        from("direct:inventory-erp-call").routeId("inventory-erp-call").routeGroup(FLOW)
-                .routeDescription("One ERP call under the shared rate budget: permit, CXF SOAP call (Shift_JIS), anti-corruption layer").errorHandler(noErrorHandler())
+        from("direct:inventory-erp-call").routeId("inventory-erp-call")
+                .routeGroup(FLOW)
+                .routeDescription("One ERP call under the shared rate budget: permit, CXF SOAP call (Shift_JIS), anti-corruption layer")
+                .errorHandler(noErrorHandler())
                 .bean("inventorySteps", "erpRequest")
                 .bean("erpCalls", "start")
                 .doTry()
