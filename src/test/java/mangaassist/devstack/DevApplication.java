@@ -45,9 +45,10 @@ public final class DevApplication {
         String port = app.getEnvironment().getProperty("local.server.port", "8080");
         System.out.printf("%s%n  MangaAssist                  http://localhost:%s/%n"
                         + "  Health                       http://localhost:%s/actuator/health%n"
+                        + "  Readiness                    http://localhost:%s/actuator/health/readiness%n"
                         + "  Hawtio                       http://localhost:%s/actuator/hawtio%n"
                         + "  Started in %d ms (JVM uptime)%n%n",
-                stack.stack().endpointTable(), port, port, port,
+                stack.stack().endpointTable(), port, port, port, port,
                 ManagementFactory.getRuntimeMXBean().getUptime());
     }
 
