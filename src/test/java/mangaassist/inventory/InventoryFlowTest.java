@@ -221,24 +221,36 @@ class InventoryFlowTest {
     }
 
     @Test
-    void aCallTheErpRefusesForItsRateIsRetriedOnTheNextPermitCountedAndNeverSeenByAUser() {
-        // an ERP that takes 40 calls in a second while we may send 50: what it does when calls reach it later than the
-        // arrival allowance assumed (the limiter then lets calls of two seconds land in one), made certain
+    void aCallTheErpRefusesForItsRateIsRetriedOnTheNextPermitCountedAndNeverSeenByAUser() throws Exception {
+        // for a moment the ERP takes 40 calls in a second while we may send 50: what it does when calls reach it later
+        // than the arrival allowance assumed (the limiter then lets calls of two seconds land in one), made certain;
+        // back to 50 once it has refused, as a late burst passes (a lasting lower limit is a misconfiguration, which
+        // retries cannot absorb)
         erp.setRateLimit(40);
         erpRateLimiter.setArrivalAllowance(Duration.ofMillis(50));
         double refusedBefore = meters.get("mangaassist.inventory.erp.refused").counter().count();
-        List<ResponseEntity<JsonNode>> answers = concurrently(8, i -> {
-            List<String> isbns = new ArrayList<>();
-            for (int n = 0; n < 200; n++) {
-                isbns.add(randomIsbn());
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<ResponseEntity<JsonNode>>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(clients.submit(() -> {
+                    List<String> isbns = new ArrayList<>();
+                    for (int n = 0; n < 200; n++) {
+                        isbns.add(randomIsbn());
+                    }
+                    return http.postForEntity("/api/inventory/batch", json(isbns), JsonNode.class);
+                }));
             }
-            return http.postForEntity("/api/inventory/batch", json(isbns), JsonNode.class);
-        });
-        assertThat(answers).allSatisfy(r -> assertThat(r.getBody().path("errors")).hasSize(200)
-                .allSatisfy(e -> assertThat(e.path("code").asText()).as(e.toString()).isEqualTo("INVENTORY_NOT_FOUND")));
+            await().atMost(WAIT).until(() -> erp.stats().rateLimitedCalls() > 0);
+            erp.setRateLimit(erp.options().rateLimitPerSecond());
+            for (Future<ResponseEntity<JsonNode>> answer : answers) {
+                assertThat(answer.get(60, java.util.concurrent.TimeUnit.SECONDS).getBody().path("errors")).hasSize(200)
+                        .allSatisfy(e -> assertThat(e.path("code").asText()).as(e.toString()).isEqualTo("INVENTORY_NOT_FOUND"));
+            }
+        } finally {
+            clients.shutdownNow();
+        }
         long refusals = erp.stats().rateLimitedCalls();
-        assertThat(refusals).as("the ERP refused calls (%d calls, at most %d in one second)", erp.stats().totalCalls(),
-                erp.stats().maxCallsInAnySecond()).isPositive();
         assertThat(meters.get("mangaassist.inventory.erp.refused").counter().count() - refusedBefore)
                 .as("each refusal counted").isEqualTo(refusals);
         assertThat(erpRateLimiter.arrivalAllowance()).as("the allowance learnt from them").isGreaterThan(Duration.ofMillis(50));
