@@ -10,6 +10,7 @@ import mangaassist.inventory.InventoryCoalescer;
 import mangaassist.inventory.InventoryProperties;
 import mangaassist.inventory.erp.ErpRateLimiter;
 import mangaassist.inventory.erp.ErpRateRefusedException;
+import mangaassist.inventory.erp.ErpUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Expression;
@@ -18,6 +19,7 @@ import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.ExpressionAdapter;
 import org.springframework.stereotype.Component;
 
@@ -109,30 +111,54 @@ public class InventoryRoutes extends RouteBuilder {
                 .bean("inventoryCache", "fresh")
                 .filter(body().isNull())
                     .doTry()
-                        // the ERP's item from a coalesced batch call, cached before it answers; null when unknown
-                        .bean("inventoryCoalescer", "lookup")
+                        .to("direct:inventory-erp-lookup")
                         .bean("inventorySteps", "found")
-                    .doCatch(Exception.class)
-                        // an unavailable ERP falls back to the last known stock; other failures answer now
-                        .bean("inventorySteps", "unlessUnavailable")
+                    .doCatch(ErpUnavailableException.class)
+                        // an unavailable ERP falls back to the last known stock; other failures answer now (sync-errors)
                         .setBody(exchangeProperty(ISBN))
                         .bean("inventoryCache", "stale")
                     .end()
                 .end();
 
+        // A lookup that missed the cache joins the answer in flight for its ISBN, or opens it and hands the ISBN to the
+        // aggregator; then it waits for the answer without holding a thread (the batch's thread carries it on).
+        from("direct:inventory-erp-lookup").routeId("inventory-erp-lookup")
+                .routeGroup(FLOW)
+                .routeDescription("The ERP's item for one ISBN: joined if in flight, else handed to the coalescing aggregator; awaited")
+                .errorHandler(noErrorHandler())
+                .bean("inventoryCoalescer", "join").id("inventory-join")
+                .filter(exchangeProperty(InventoryCoalescer.OPENED))
+                    .to("direct:inventory-coalesce").id("inventory-to-coalesce")
+                .end()
+                .bean("inventoryCoalescer", "answer").id("inventory-await");
+
         // Coalescing: distinct ISBNs in flight are packed into batch calls, sent in parallel. A batch goes when full, or
         // after a window without new ISBNs; while no ERP permit could be had before, it keeps filling instead of taking
-        // a permit for a few ISBNs (permits, not threads, are what is scarce).
+        // a permit for a few ISBNs (permits, not threads, are what is scarce). Coalescing off: a batch of one ISBN.
         long window = inventory.coalescing().window().toMillis();
-        from(InventoryCoalescer.REQUESTS + "?concurrentConsumers={{mangaassist.inventory.coalescing.consumers}}").routeId("inventory-coalesce")
+        from("direct:inventory-coalesce").routeId("inventory-coalesce")
                 .routeGroup(FLOW)
                 .routeDescription("Distinct ISBNs in flight packed into GetBatchStockLevels calls of up to batch-size")
                 .aggregate(constant(true), InventoryRoutes::distinctIsbns)
-                    .completionSize(inventory.coalescing().batchSize())
+                    .completionSize(inventory.coalescing().enabled() ? inventory.coalescing().batchSize() : 1)
                     .completionTimeout(windowOrUntilPermit(window))
                     .completionTimeoutCheckerInterval(Math.max(1, window / 2))
                     .parallelProcessing().executorService(erpCalls)
-                    .bean("inventoryCoalescer", "dispatch")
+                    .to("direct:inventory-erp-batch").id("inventory-to-erp-batch")
+                .end();
+
+        // One batch, on a thread of inventory-erp-call: it answers every lookup waiting on its ISBNs, whatever happens.
+        from("direct:inventory-erp-batch").routeId("inventory-erp-batch")
+                .routeGroup(FLOW)
+                .routeDescription("One coalesced batch: what was cached meanwhile from the cache, the rest from the ERP; every waiting lookup answered")
+                .onException(Exception.class)
+                    .handled(true)
+                    .bean("inventoryCoalescer", "fail")
+                .end()
+                .bean("inventoryCoalescer", "uncached").id("inventory-batch-cache-read")
+                .filter(body().isNotNull())
+                    .to("direct:inventory-erp")
+                    .bean("inventoryCoalescer", "complete").id("inventory-batch-answer")
                 .end();
 
         // Resilience: a circuit breaker around retried calls (exponential back-off); each attempt is rate limited.
@@ -159,7 +185,9 @@ public class InventoryRoutes extends RouteBuilder {
                         .useExponentialBackOff().backOffMultiplier(2)
                         .retryWhile(method("inventorySteps", "retryable"))
                         .retryAttemptedLogLevel(LoggingLevel.WARN)
-                        .logExhausted(false))
+                        .logExhausted(false)
+                        // the typed exception inventory-erp-call translates a failure into is "new" to the error handler
+                        .logNewException(false))
                 // a call refused for the ERP's rate arrived later than the allowance assumed: it goes again on the next
                 // free permit (the permit is the wait), not as one of the failure retries with their back-off
                 .onException(ErpRateRefusedException.class)
@@ -191,19 +219,22 @@ public class InventoryRoutes extends RouteBuilder {
     }
 
     /**
-     * Collects a batch's ISBNs in a LinkedHashSet (once each, in arrival order). Not AggregationStrategies.flexible()
-     * .accumulateInCollection(LinkedHashSet.class): that creates every batch's collection through Camel's injector, here
-     * Spring's bean factory, which resolves LinkedHashSet's constructor arguments as beans and raises a no-such-bean
-     * failure doing so, per batch: about 4 % of the CPU samples of the distinct benchmark (JFR).
+     * Collects a batch's ISBNs in a LinkedHashSet (once each, in arrival order), on an exchange of its own: the batch
+     * carries none of the HTTP headers and properties of the lookup that opened it into the ERP call. Not
+     * AggregationStrategies.flexible().accumulateInCollection(LinkedHashSet.class): that creates every batch's
+     * collection through Camel's injector, here Spring's bean factory, which resolves LinkedHashSet's constructor
+     * arguments as beans and raises a no-such-bean failure doing so, per batch: about 4 % of the CPU samples of the
+     * distinct benchmark (JFR).
      */
     @SuppressWarnings("unchecked")
     static Exchange distinctIsbns(Exchange batch, Exchange next) {
-        String isbn = next.getMessage().getBody(String.class);
+        String isbn = next.getProperty(ISBN, String.class);
         if (batch == null) {
             LinkedHashSet<String> isbns = new LinkedHashSet<>();
             isbns.add(isbn);
-            next.getMessage().setBody(isbns);
-            return next;
+            Exchange opened = new DefaultExchange(next.getContext());
+            opened.getMessage().setBody(isbns);
+            return opened;
         }
         batch.getMessage().getBody(LinkedHashSet.class).add(isbn);
         return batch;

@@ -15,7 +15,7 @@ import mangaassist.platform.ApiException;
 import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.ClassPathResource;
+import mangaassist.platform.RedisScripts;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -36,7 +36,7 @@ public class InventoryCache {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Both keys of every item of a batch in one command: SET ... EX per key, in a script (one round trip). */
     private static final RedisScript<Long> STORE =
-            RedisScript.of(new ClassPathResource("redis/inventory-cache-store.lua"), Long.class);
+            RedisScripts.load("redis/inventory-cache-store.lua", Long.class);
 
     private final StringRedisTemplate redis;
     private final InventoryProperties inventory;

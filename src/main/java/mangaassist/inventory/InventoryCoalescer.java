@@ -6,91 +6,100 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import mangaassist.platform.ApiException;
+import mangaassist.inventory.erp.ErpError;
+import mangaassist.inventory.erp.ErpUnavailableException;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Correlates coalesced lookups with their batch answers. A lookup of an ISBN already in flight joins
- * the pending answer (one ERP call for all of them); a new ISBN is handed to the
- * {@code inventory-coalesce} route, whose aggregator packs distinct ISBNs into GetBatchStockLevels
- * calls; the batch route then completes every waiting lookup with its item (or none).
+ * Correlates coalesced lookups with their batch answers; the hops themselves are routes (InventoryRoutes): a
+ * lookup {@link #join joins} the answer pending for its ISBN, or opens one and hands the ISBN to the
+ * {@code inventory-coalesce} aggregator; the aggregator's batch goes through {@code inventory-erp-batch}, which
+ * {@link #complete completes} (or {@link #fail fails}) every waiting lookup.
+ *
+ * <p>A lookup waits for its answer without a thread ({@link #answer} is a CompletionStage, which Camel's bean
+ * component continues the route on when it completes): with a thousand lookups in flight, a thousand parked threads
+ * cost more CPU, in their parking and waking, than the lookups themselves.
  *
  * <p>An answer is cached before its ISBN leaves the in-flight map: from its first ERP answer on, an ISBN is in
  * flight or in Redis (or both), so a lookup arriving in between joins the answer instead of fetching it again.
- *
- * <p>The batching, throttling, retries and circuit breaker are Camel EIPs in the routes; only the
- * correlation of many waiting callers with one answer is here.
  */
-@Component
+@Component("inventoryCoalescer")
 public class InventoryCoalescer {
 
-    public static final String REQUESTS = "seda:inventory-requests";
-    static final String ERP = "direct:inventory-erp";
+    /** Exchange property: the answer this lookup waits for. */
+    public static final String PENDING = "inventoryPending";
+    /** Exchange property: true when this lookup opened its ISBN's answer (and hands the ISBN to the aggregator). */
+    public static final String OPENED = "inventoryOpened";
+    /** Exchange property of a batch: its ISBNs, whose lookups it answers whatever happens. */
+    public static final String BATCH = "inventoryBatch";
 
     private final Map<String, CompletableFuture<InventoryItem>> inFlight = new ConcurrentHashMap<>();
-    private final ProducerTemplate producer;
     private final InventoryProperties inventory;
     private final InventoryCache cache;
 
-    public InventoryCoalescer(ProducerTemplate producer, InventoryProperties inventory, InventoryCache cache) {
-        this.producer = producer;
+    public InventoryCoalescer(InventoryProperties inventory, InventoryCache cache) {
         this.inventory = inventory;
         this.cache = cache;
     }
 
-    /** The ERP's item for the ISBN (already cached), or null when the ERP does not know it. */
-    public InventoryItem lookup(@ExchangeProperty(InventorySteps.ISBN) String isbn) throws Exception {
-        if (!inventory.coalescing().enabled()) {
-            return lookupAlone(isbn);
-        }
-        CompletableFuture<InventoryItem> pending = join(isbn);
-        try {
-            return pending.get(inventory.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        } catch (TimeoutException e) {
-            inFlight.remove(isbn, pending);
-            throw new ApiException("ERP_UNAVAILABLE", 503, "The stock system did not answer in time.", e);
-        }
-    }
-
-    /** The answer pending for the ISBN: joined if it is in flight, else a new one handed to the aggregator. */
-    CompletableFuture<InventoryItem> join(String isbn) {
+    /** Joins the answer pending for the ISBN if it is in flight, else opens it ({@link #OPENED}). */
+    public void join(@ExchangeProperty(InventorySteps.ISBN) String isbn, Exchange exchange) {
         CompletableFuture<InventoryItem> mine = new CompletableFuture<>();
         CompletableFuture<InventoryItem> pending = inFlight.putIfAbsent(isbn, mine);
-        if (pending != null) {
-            return pending;
-        }
-        producer.sendBody(REQUESTS, isbn);
-        return mine;
+        exchange.setProperty(PENDING, pending != null ? pending : mine);
+        exchange.setProperty(OPENED, pending == null);
     }
 
     /**
-     * The seed's way, kept as the benchmark's baseline: one GetStockLevel call per lookup, through the same
-     * throttled, retried and guarded route (as a new exchange, so no caller's doTry switches its retries off).
+     * The ERP's item for the ISBN (already cached), or null when the ERP does not know it; fails with the batch's
+     * failure, or after {@code lookup-timeout} (then the next lookup of the ISBN starts
+     * afresh) with ErpUnavailableException. Completed by the thread that answers the batch.
      */
-    private InventoryItem lookupAlone(String isbn) throws Exception {
-        Map<String, InventoryItem> answers = call(List.of(isbn));
-        cache.store(answers.values());
-        return answers.get(isbn);
+    public CompletionStage<InventoryItem> answer(@ExchangeProperty(PENDING) CompletableFuture<InventoryItem> pending,
+                                                 @ExchangeProperty(InventorySteps.ISBN) String isbn) {
+        // a future of this lookup's own, failed with the batch's failure itself (not wrapped in a CompletionException):
+        // Camel hands what the stage failed with to the route's doCatch as it is
+        CompletableFuture<InventoryItem> answer = new CompletableFuture<>();
+        pending.whenComplete((item, failure) -> {
+            if (failure == null) {
+                answer.complete(item);
+            } else {
+                answer.completeExceptionally(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+            }
+        });
+        // no answer within lookup-timeout: the ERP is as good as unavailable (the stale fallback), and the next lookup
+        // of the ISBN starts afresh
+        CompletableFuture<InventoryItem> timeout = new CompletableFuture<>();
+        answer.orTimeout(inventory.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((item, failure) -> {
+            if (failure instanceof TimeoutException) {
+                inFlight.remove(isbn, pending);
+                timeout.completeExceptionally(new ErpUnavailableException(ErpError.TIMEOUT,
+                        "No ERP answer for " + isbn + " within " + inventory.lookupTimeout(), failure));
+            } else if (failure != null) {
+                timeout.completeExceptionally(failure);
+            } else {
+                timeout.complete(item);
+            }
+        });
+        return timeout;
     }
 
     /**
-     * Calls the ERP for one coalesced batch (the aggregator's output) and answers every lookup waiting
-     * for one of its ISBNs. The call is a new exchange: a failure is answered here, never lost in the
-     * aggregator, and no caller's doTry switches the retries of the ERP route off.
+     * The first step of a batch: a lookup that missed the cache just before another batch cached its ISBN and let it
+     * go can still open a new answer. What is cached by now is answered from the cache (one MGET per batch); the rest,
+     * to be asked of the ERP, is returned and set as {@link InventorySteps#ISBNS}; null when nothing is left to ask.
      */
-    public void dispatch(Collection<String> isbns) {
-        // a lookup that missed the cache just before another batch cached its ISBN and let it go can still start a
-        // new one: what is cached by now is answered from the cache (one MGET per batch), the rest asked of the ERP
+    public List<String> uncached(@Body Collection<String> isbns, Exchange exchange) {
+        exchange.setProperty(BATCH, isbns);
         Map<String, InventoryItem> cached = cache.freshItems(isbns);
         List<String> ask = new ArrayList<>(isbns.size());
         for (String isbn : isbns) {
@@ -101,38 +110,21 @@ public class InventoryCoalescer {
             }
         }
         if (ask.isEmpty()) {
-            return;
+            return null;
         }
-        Map<String, InventoryItem> answers;
-        try {
-            answers = call(ask);
-        } catch (Exception e) {
-            fail(ask, e);
-            return;
-        }
-        complete(ask, answers);
-    }
-
-    /** The ERP's items of these ISBNs through the anti-corruption layer, by ISBN (an unknown ISBN has none). */
-    private Map<String, InventoryItem> call(Collection<String> isbns) throws Exception {
-        Exchange answer = producer.send(ERP, e -> e.setProperty(InventorySteps.ISBNS, List.copyOf(isbns)));
-        if (answer.getException() != null) {
-            throw answer.getException();
-        }
-        @SuppressWarnings("unchecked")
-        List<InventoryItem> items = answer.getMessage().getBody(List.class);
-        Map<String, InventoryItem> byIsbn = new HashMap<>();
-        for (InventoryItem item : items == null ? List.<InventoryItem>of() : items) {
-            byIsbn.putIfAbsent(item.isbn(), item);
-        }
-        return byIsbn;
+        exchange.setProperty(InventorySteps.ISBNS, ask);
+        return ask;
     }
 
     /**
-     * Caches the answers of a batch, then completes its lookups: each ISBN gets its item, or null if the ERP did not
-     * return it. Caching first closes the window in which a lookup would find the ISBN neither in flight nor cached.
+     * Caches the ERP's answers to a batch, then completes its lookups: each ISBN gets its item, or null if the ERP did
+     * not return it. Caching first closes the window in which a lookup would find the ISBN neither in flight nor cached.
      */
-    void complete(Collection<String> isbns, Map<String, InventoryItem> answers) {
+    public void complete(@ExchangeProperty(InventorySteps.ISBNS) Collection<String> isbns, @Body List<InventoryItem> items) {
+        Map<String, InventoryItem> answers = new HashMap<>();
+        for (InventoryItem item : items == null ? List.<InventoryItem>of() : items) {
+            answers.putIfAbsent(item.isbn(), item);
+        }
         List<InventoryItem> known = new ArrayList<>(answers.size());
         for (String isbn : isbns) {
             InventoryItem item = answers.get(isbn);
@@ -148,20 +140,21 @@ public class InventoryCoalescer {
         }
     }
 
-    private void answer(String isbn, InventoryItem item) {
-        CompletableFuture<InventoryItem> pending = inFlight.remove(isbn);
-        if (pending != null) {
-            pending.complete(item);
-        }
-    }
-
-    /** Fails the lookups of a batch with the batch's failure. */
-    void fail(Collection<String> isbns, Throwable failure) {
+    /** Fails the lookups still waiting on a batch with the batch's failure. */
+    public void fail(@ExchangeProperty(BATCH) Collection<String> isbns,
+                     @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
         for (String isbn : isbns) {
             CompletableFuture<InventoryItem> pending = inFlight.remove(isbn);
             if (pending != null) {
                 pending.completeExceptionally(failure);
             }
+        }
+    }
+
+    private void answer(String isbn, InventoryItem item) {
+        CompletableFuture<InventoryItem> pending = inFlight.remove(isbn);
+        if (pending != null) {
+            pending.complete(item);
         }
     }
 

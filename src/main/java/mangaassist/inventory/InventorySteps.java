@@ -12,10 +12,9 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import mangaassist.inventory.erp.ErpCallException;
 import mangaassist.inventory.erp.ErpContract;
-import mangaassist.inventory.erp.ErpError;
-import mangaassist.inventory.erp.ErpErrorClassifier;
+import mangaassist.inventory.erp.ErpUnavailableException;
 import mangaassist.inventory.erp.generated.StockItem;
 import mangaassist.platform.ApiException;
 import mangaassist.platform.ClientError;
@@ -30,7 +29,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The steps of the inventory routes, one method each, bound to the exchange the routes carry. The
- * transformations themselves are {@link Isbn}, {@link InventoryAcl} and {@link ErpErrorClassifier}.
+ * transformations themselves are {@link Isbn} and {@link InventoryAcl}; an ERP call's failure is translated where the
+ * call is made (ErpCalls), and the routes act on its type.
  */
 @Component("inventorySteps")
 public class InventorySteps {
@@ -131,21 +131,16 @@ public class InventorySteps {
     }
 
     /**
-     * Worth another try (at most {@code retries} times): no answer, no connection, or a Server fault from a
-     * struggling ERP; never for a Client fault (the ERP refused the request itself: the token, say), an answer we
-     * cannot read or a request we cannot send.
+     * Worth another try (at most {@code retries} times): a call that failed in a way another attempt can mend (no answer,
+     * no connection, a Server fault of a struggling ERP: {@link ErpCallException#retryable()}); never a Client fault, an
+     * answer we cannot read, a request we cannot send, nor what is not an ERP failure at all.
      */
     public boolean retryable(Exchange exchange) {
-        Throwable failure = caught(exchange);
         // retryWhile replaces the error handler's maximumRedeliveries, so the count is kept here
         // (the counter already includes the redelivery being decided)
         int retried = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-        if (failure == null || retried > inventory.erp().retries() || find(failure, CallNotPermittedException.class)) {
-            return false;
-        }
-        ErpError error = ErpErrorClassifier.classify(failure);
-        return error == ErpError.TIMEOUT || error == ErpError.UNAVAILABLE
-                || error == ErpError.ERP_FAULT && !ErpErrorClassifier.isClientFault(failure);
+        ErpCallException failure = find(caught(exchange), ErpCallException.class);
+        return failure != null && failure.retryable() && retried <= inventory.erp().retries();
     }
 
     /** The ERP's item, or 404 INVENTORY_NOT_FOUND when the ERP does not know the ISBN. */
@@ -158,50 +153,7 @@ public class InventorySteps {
 
     /** The breaker was open: nothing was sent. */
     public void shortCircuited() {
-        throw new ApiException("ERP_UNAVAILABLE", 503, "The stock system is unavailable. Please try again later.",
-                new IllegalStateException("ERP circuit breaker open"));
-    }
-
-    /** A failure of the ERP worth a stale answer: unavailable, timed out, or the breaker open. */
-    static boolean unavailable(Throwable failure) {
-        ApiException api = findApi(failure);
-        if (api != null) {
-            return "ERP_UNAVAILABLE".equals(api.code());
-        }
-        if (find(failure, CallNotPermittedException.class)) {
-            return true;
-        }
-        ErpError error = ErpErrorClassifier.classify(failure);
-        return error == ErpError.TIMEOUT || error == ErpError.UNAVAILABLE;
-    }
-
-    /**
-     * Lets an unavailable ERP through to the stale fallback; any other failure becomes the client's error:
-     * 502 ERP_FAULT / ERP_BAD_RESPONSE, 400, 404.
-     */
-    public void unlessUnavailable(Exchange exchange) {
-        Throwable failure = caught(exchange);
-        if (unavailable(failure)) {
-            LOG.warn("ERP unavailable for {} ({}); serving the last known stock if any",
-                    exchange.getProperty(ISBN), failure.getClass().getSimpleName());
-            return;
-        }
-        ApiException api = findApi(failure);
-        if (api != null) {
-            throw api;
-        }
-        ErpError error = ErpErrorClassifier.classify(failure);
-        String message = switch (error) {
-            case ERP_FAULT -> "The stock system reported an error.";
-            case BAD_RESPONSE -> "The stock system sent an answer that could not be read.";
-            case REQUEST_REJECTED -> "The request contains characters the stock system cannot accept.";
-            case TIMEOUT, UNAVAILABLE -> "The stock system is unavailable. Please try again later.";
-            case UNKNOWN -> null;
-        };
-        if (message == null) {
-            throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
-        }
-        throw new ApiException(error.code(), error.httpStatus(), message, failure);
+        throw new ErpUnavailableException("The ERP's circuit breaker is open", null);
     }
 
     /** The failure being handled: still on the exchange (doCatch onWhen) or already set aside (error handler). */
@@ -210,22 +162,13 @@ public class InventorySteps {
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     }
 
-    /** Bean calls wrap what they throw: look for our own error in the chain. */
-    private static ApiException findApi(Throwable failure) {
+    /** Camel may wrap what a step threw: look for the type in the chain. */
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ApiException api) {
-                return api;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;
-    }
-
-    private static boolean find(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -47,6 +47,12 @@ public class RestServletConfiguration {
         return servlet;
     }
 
+    /** How the REST routes' answers are written (camel.rest.endpoint-property.httpBinding). */
+    @Bean
+    public RestHttpBinding restHttpBinding() {
+        return new RestHttpBinding();
+    }
+
     /** Last of the servlet component's customizers: the starter's, which copies camel.component.servlet.*, runs first. */
     @Bean
     public ComponentCustomizer restServletName() {

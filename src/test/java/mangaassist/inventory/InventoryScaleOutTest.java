@@ -2,6 +2,7 @@ package mangaassist.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +17,7 @@ import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.EmbeddedStackInitializer;
 import mangaassist.devstack.erp.ErpSimulator;
 import mangaassist.devstack.erp.LatencyModel;
+import mangaassist.inventory.erp.ErpRateLimiter;
 import mangaassist.support.FlowTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.SpringCamelContext;
@@ -48,6 +50,10 @@ class InventoryScaleOutTest {
     TestRestTemplate first;
     @Autowired
     MeterRegistry firstMeters;
+    @Autowired
+    ErpRateLimiter firstLimiter;
+    @Autowired
+    InventoryProperties inventory;
 
     @BeforeAll
     static void startSecondInstance() throws Exception {
@@ -79,6 +85,23 @@ class InventoryScaleOutTest {
 
     @Test
     void lookupsThroughTwoInstancesShareTheErpsFiftyCallsInAnySecond() throws Exception {
+        // the sharing is what is tested, so both instances keep the strict rule for this test: the adaptive allowance
+        // lets a call that reaches the ERP later than it (a loaded machine: the CI's) count in a second of its own,
+        // which is the adaptive rule's documented bet (the refusal flow test covers it), not a failure to share
+        ErpRateLimiter secondLimiter = second.getBean(ErpRateLimiter.class);
+        Duration firstAllowance = firstLimiter.arrivalAllowance();
+        Duration secondAllowance = secondLimiter.arrivalAllowance();
+        firstLimiter.setArrivalAllowance(inventory.erp().strictAllowance());
+        secondLimiter.setArrivalAllowance(inventory.erp().strictAllowance());
+        try {
+            shareTheBudget();
+        } finally {
+            firstLimiter.setArrivalAllowance(firstAllowance);
+            secondLimiter.setArrivalAllowance(secondAllowance);
+        }
+    }
+
+    private void shareTheBudget() throws Exception {
         ErpSimulator erp = EmbeddedStack.shared().erp();
         erp.faults().reset();
         erp.setLatency(LatencyModel.none());

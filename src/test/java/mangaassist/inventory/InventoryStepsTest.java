@@ -7,6 +7,8 @@ import java.time.Duration;
 
 import javax.xml.namespace.QName;
 
+import mangaassist.inventory.erp.ErpBadResponseException;
+import mangaassist.inventory.erp.ErpErrorClassifier;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -22,16 +24,28 @@ class InventoryStepsTest {
 
     @Test
     void aStrugglingErpIsRetriedUpToTheRetriesSetting() {
-        SoapFault overloaded = new SoapFault("Rate limit exceeded", new QName(Soap11.SOAP_NAMESPACE, "Server"));
-        assertThat(steps.retryable(failed(overloaded, 1))).isTrue();
-        assertThat(steps.retryable(failed(new ConnectException("refused"), 3))).isTrue();
-        assertThat(steps.retryable(failed(overloaded, 4))).as("3 retries done").isFalse();
+        SoapFault overloaded = new SoapFault("Internal error, try again", new QName(Soap11.SOAP_NAMESPACE, "Server"));
+        assertThat(steps.retryable(failed(translated(overloaded), 1))).isTrue();
+        assertThat(steps.retryable(failed(translated(new ConnectException("refused")), 3))).isTrue();
+        assertThat(steps.retryable(failed(translated(overloaded), 4))).as("3 retries done").isFalse();
     }
 
     @Test
     void aFaultThatBlamesTheRequestIsNotRetried() {
         SoapFault refusedToken = new SoapFault("認証エラー: invalid or missing AuthToken", new QName(Soap11.SOAP_NAMESPACE, "Client"));
-        assertThat(steps.retryable(failed(refusedToken, 1))).isFalse();
+        assertThat(steps.retryable(failed(translated(refusedToken), 1))).isFalse();
+    }
+
+    @Test
+    void onlyTranslatedErpFailuresAreRetriedAndCamelMayWrapThem() {
+        Exception unavailable = translated(new ConnectException("refused"));
+        assertThat(steps.retryable(failed(new org.apache.camel.RuntimeCamelException(unavailable), 1))).isTrue();
+        assertThat(steps.retryable(failed(new IllegalStateException("a bug of ours"), 1))).isFalse();
+        assertThat(steps.retryable(failed(new ErpBadResponseException("no ISBN"), 1))).as("an unreadable answer").isFalse();
+    }
+
+    static Exception translated(Exception failure) {
+        return ErpErrorClassifier.translate(failure);
     }
 
     static Exchange failed(Exception failure, int redelivery) {

@@ -66,8 +66,9 @@ public class ErpCalls {
     }
 
     /**
-     * The call failed: a refusal for the ERP's rate becomes {@link ErpRateRefusedException} (counted, and the limiter's
-     * arrival allowance widens); any other failure goes on as it is.
+     * The call failed: its failure translated once, here, into the typed exception the routes act on (ErpCallException):
+     * a refusal for the ERP's rate becomes {@link ErpRateRefusedException} (counted, and the limiter's arrival allowance
+     * widens); what cannot be classified goes on as it is.
      */
     public void failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
                        @ExchangeProperty(ErpRateLimiter.PERMIT) ErpRateLimiter.Permit permit) throws Exception {
@@ -78,7 +79,7 @@ public class ErpCalls {
                     limiter.arrivalAllowance().toMillis());
             throw new ErpRateRefusedException(ErpErrorClassifier.faultMessage(failure), failure);
         }
-        throw failure;
+        throw ErpErrorClassifier.translate(failure);
     }
 
     /** How many ISBNs the call asked for. */

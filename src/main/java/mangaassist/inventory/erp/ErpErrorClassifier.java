@@ -78,6 +78,26 @@ public final class ErpErrorClassifier {
     }
 
     /**
+     * The failure of a call as the routes act on it (see {@link ErpCallException}); what cannot be classified (a bug on
+     * our side, most likely) is returned as it is. A failure already translated stays as it is.
+     */
+    public static Exception translate(Exception failure) {
+        ErpCallException translated = find(failure, ErpCallException.class);
+        if (translated != null) {
+            return translated;
+        }
+        ErpError error = classify(failure);
+        String message = failure.getMessage();
+        return switch (error) {
+            case TIMEOUT, UNAVAILABLE -> new ErpUnavailableException(error, message, failure);
+            case ERP_FAULT -> new ErpFaultException(faultMessage(failure), isClientFault(failure), failure);
+            case BAD_RESPONSE -> new ErpBadResponseException(message, failure);
+            case REQUEST_REJECTED -> new ErpRequestRejectedException(message, failure);
+            case UNKNOWN -> failure;
+        };
+    }
+
+    /**
      * The ERP blamed the request (SOAP 1.1 faultcode Client, e.g. a refused AuthToken or a request it cannot read):
      * sending it again gets the same fault, so it is not retried. Server faults (overload, internal errors) are.
      */

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.ClassPathResource;
+import mangaassist.platform.RedisScripts;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -41,8 +41,8 @@ public final class SharedErpRateLimiter implements ErpRateLimiter, AutoCloseable
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedErpRateLimiter.class);
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> ACQUIRE = RedisScript.of(new ClassPathResource("redis/erp-permit-acquire.lua"), List.class);
-    private static final RedisScript<Long> RELEASE = RedisScript.of(new ClassPathResource("redis/erp-permit-release.lua"), Long.class);
+    private static final RedisScript<List> ACQUIRE = RedisScripts.load("redis/erp-permit-acquire.lua", List.class);
+    private static final RedisScript<Long> RELEASE = RedisScripts.load("redis/erp-permit-release.lua", Long.class);
     private static final long MICROS = 1000;
 
     /**

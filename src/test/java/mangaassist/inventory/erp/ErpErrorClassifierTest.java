@@ -42,6 +42,33 @@ class ErpErrorClassifierTest {
     }
 
     @Test
+    void aFailedCallIsTranslatedOnceIntoTheTypeTheRoutesActOn() {
+        SoapFault client = new SoapFault("認証エラー", new QName(Soap11.SOAP_NAMESPACE, "Client"));
+        SoapFault server = new SoapFault("Internal error", new QName(Soap11.SOAP_NAMESPACE, "Server"));
+
+        assertThat(ErpErrorClassifier.translate(new Fault(new ConnectException("refused"))))
+                .isInstanceOfSatisfying(ErpUnavailableException.class, e -> assertThat(e.code()).isEqualTo("ERP_UNAVAILABLE"));
+        assertThat(ErpErrorClassifier.translate(new RuntimeException(new HttpTimeoutException("t"))))
+                .isInstanceOfSatisfying(ErpUnavailableException.class, e -> assertThat(e.error()).isEqualTo(ErpError.TIMEOUT));
+        assertThat(ErpErrorClassifier.translate(server)).isInstanceOfSatisfying(ErpFaultException.class, e -> {
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.httpStatus()).isEqualTo(502);
+            assertThat(e.getCause()).as("what CXF threw, for the log").isSameAs(server);
+        });
+        assertThat(ErpErrorClassifier.translate(new Fault(client)))
+                .isInstanceOfSatisfying(ErpFaultException.class, e -> assertThat(e.retryable()).as("blames the request").isFalse());
+        assertThat(ErpErrorClassifier.translate(new Fault(new javax.xml.stream.XMLStreamException("EOF"))))
+                .isInstanceOf(ErpBadResponseException.class);
+        assertThat(ErpErrorClassifier.translate(new Fault(new UnencodableCharacterException(0x1F600, "Shift_JIS"))))
+                .isInstanceOfSatisfying(ErpRequestRejectedException.class, e -> assertThat(e.httpStatus()).isEqualTo(400));
+
+        IllegalStateException bug = new IllegalStateException("bug");
+        assertThat(ErpErrorClassifier.translate(bug)).as("unclassified: as it is").isSameAs(bug);
+        ErpBadResponseException found = new ErpBadResponseException("no ISBN");
+        assertThat(ErpErrorClassifier.translate(new Fault(found))).as("already translated where it was found").isSameAs(found);
+    }
+
+    @Test
     void statusCodesMapWithUnknownAsUnknown() {
         assertThat(StockStatus.fromCode("01")).isEqualTo(StockStatus.IN_STOCK);
         assertThat(StockStatus.fromCode(" 03 ")).isEqualTo(StockStatus.OUT_OF_STOCK);
