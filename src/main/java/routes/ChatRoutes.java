@@ -1,33 +1,24 @@
 package routes;
 
-import static mangaassist.chat.ChatSteps.ADMISSION;
-import static mangaassist.chat.ChatSteps.CACHED;
-import static mangaassist.chat.ChatSteps.CACHE_KEY;
-import static mangaassist.chat.ChatSteps.FACTS;
-import static mangaassist.chat.ChatSteps.HISTORY;
-import static mangaassist.chat.ChatSteps.HISTORY_SOURCE;
-import static mangaassist.chat.ChatSteps.INTENT;
-import static mangaassist.chat.ChatSteps.MODEL;
-import static mangaassist.chat.ChatSteps.MODEL_BODY;
-import static mangaassist.chat.ChatSteps.NEW_TURNS;
-import static mangaassist.chat.ChatSteps.REPLY;
-import static mangaassist.chat.ChatSteps.REPLY_TO;
-import static mangaassist.chat.ChatSteps.REQUEST;
-import static mangaassist.chat.ChatSteps.START;
-import static mangaassist.chat.ChatSteps.STOCK_UNAVAILABLE;
-import static mangaassist.chat.ChatSteps.STREAM;
+import java.util.function.BiFunction;
 
-import mangaassist.chat.ChatException;
-import mangaassist.chat.ChatInventorySteps;
-import mangaassist.chat.ChatRecentTurns;
-import mangaassist.chat.ChatReplies;
+import com.fasterxml.jackson.databind.JsonNode;
+import mangaassist.chat.intent.ChatInventorySteps;
+import mangaassist.chat.message.ChatException;
+import mangaassist.chat.message.ChatMessage;
+import mangaassist.chat.model.ChatModelCalls;
+import mangaassist.chat.session.ChatSessions;
+import mangaassist.chat.session.History;
+import mangaassist.inventory.InventoryItem;
 import mangaassist.platform.ErrorResponses;
+import org.apache.camel.AggregationStrategy;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.ddb.Ddb2Constants;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketEvent;
 import org.apache.camel.model.rest.RestBindingMode;
+import org.opensearch.client.opensearch.core.search.HitsMetadata;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,10 +28,17 @@ import org.springframework.stereotype.Component;
  * → Bedrock (fallback to the fast model within the time budget) → cache entry → outbound transform → reply;
  * the session is written off the reply's path.
  *
+ * <p>One message travels through the routes as the exchange's body: a {@link ChatMessage}, which each step takes
+ * and returns with what it learnt. Where an endpoint needs a body of its own (Bedrock, the catalog, the inventory
+ * flow), a small route makes it from the message and an enricher merges the endpoint's answer back
+ * ({@link #into}). Every frame to a WebSocket client, partial answers included, leaves through chat-reply.
+ *
  * <p>{@code GET /api/chat/config} (chat-config) tells the chat page ({@code static/index.html}) the WebSocket URL.
  *
- * <p>The edge routes (chat-websocket, chat-rest) use the shared {@code sync-errors} configuration:
- * every client message gets exactly one reply or one error frame, and the connection stays open.
+ * <p>Error handling (camel/error-handling.camel.yaml): the edge routes (chat-websocket, chat-rest, chat-config)
+ * use {@code sync-errors}, so every client message gets exactly one reply or one error frame and the connection
+ * stays open; the routes they call use {@code caller-errors}, so a failure goes back to the edge at once and is
+ * answered there; chat-remember, off the reply's path, uses {@code background-errors} (redelivered, then logged).
  */
 @Component
 public class ChatRoutes extends RouteBuilder {
@@ -59,31 +57,43 @@ public class ChatRoutes extends RouteBuilder {
 
     /** The routes' group: the flow's name in Hawtio, metrics and error counts. */
     static final String FLOW = "chat";
+    /** Route configurations of camel/error-handling.camel.yaml. */
+    static final String SYNC_ERRORS = "sync-errors";
+    static final String CALLER_ERRORS = "caller-errors";
+    static final String BACKGROUND_ERRORS = "background-errors";
+
+    private final ChatModelCalls modelCalls;
+    private final ChatInventorySteps inventorySteps;
+
+    public ChatRoutes(ChatModelCalls modelCalls, ChatInventorySteps inventorySteps) {
+        this.modelCalls = modelCalls;
+        this.inventorySteps = inventorySteps;
+    }
 
     @Override
     public void configure() {
         from(WEBSOCKET + "?fireWebSocketConnectionEvents=true").routeId("chat-websocket")
                 .routeGroup(FLOW)
                 .routeDescription("WebSocket /chat: connection events, and each message answered by chat-handle through chat-reply")
-                .routeConfigurationId("sync-errors")
+                .routeConfigurationId(SYNC_ERRORS)
                 .choice()
                     .when(header(VertxWebsocketConstants.EVENT).isEqualTo(VertxWebsocketEvent.OPEN))
                         .bean("chatConnections", "opened")
                     .when(header(VertxWebsocketConstants.EVENT).isEqualTo(VertxWebsocketEvent.CLOSE))
                         .bean("chatConnections", "closed")
                     .otherwise()
-                        .setProperty(REPLY_TO, constant(TO_CLIENT))
-                        .setProperty(STREAM, constant(true))
+                        // where sync-errors sends the error frame of a failed message: to this client
+                        .setProperty(ErrorResponses.REPLY_TO, constant(TO_CLIENT))
                         .to("direct:chat-handle")
-                        .to(TO_CLIENT)
+                        .to(TO_CLIENT).id("chat-answer")
                 .end();
 
         // every frame to its own client: partials, answers and the sync-errors error frames (replyTo)
         from(TO_CLIENT).routeId("chat-reply")
                 .routeGroup(FLOW)
                 .routeDescription("Sends a frame (partial, answer or error) to its own client's connection")
-                .errorHandler(noErrorHandler())
-                .bean("chatConnections", "send");
+                .routeConfigurationId(CALLER_ERRORS)
+                .bean("chatConnections", "send").id("chat-reply-send");
 
         // POST /api/chat (the REST servlet sits at /api, mangaassist.rest.path)
         rest("/chat").post().consumes("application/json").produces("application/json")
@@ -91,7 +101,7 @@ public class ChatRoutes extends RouteBuilder {
         from("direct:chat-rest").routeId("chat-rest")
                 .routeGroup(FLOW)
                 .routeDescription("POST /api/chat: the WebSocket contract over REST, without streaming")
-                .routeConfigurationId("sync-errors")
+                .routeConfigurationId(SYNC_ERRORS)
                 .convertBodyTo(String.class)
                 .to("direct:chat-handle")
                 .setHeader("Content-Type", constant("application/json"));
@@ -102,7 +112,7 @@ public class ChatRoutes extends RouteBuilder {
         from("direct:chat-config").routeId("chat-config")
                 .routeGroup(FLOW)
                 .routeDescription("GET /api/chat/config: the chat page's WebSocket URL")
-                .routeConfigurationId("sync-errors")
+                .routeConfigurationId(SYNC_ERRORS)
                 .setBody(method("chatClientConfig", "forHost"))
                 // the request's headers would otherwise be echoed as response headers
                 .removeHeaders("*")
@@ -111,107 +121,113 @@ public class ChatRoutes extends RouteBuilder {
 
         from("direct:chat-handle").routeId("chat-handle")
                 .routeGroup(FLOW)
-                .routeDescription("One chat message: parse, admission (rate limit, cache, recent turns), history, intent, model, cache write, reply")
-                // failures propagate to the edge route, whose sync-errors answers the client
-                .errorHandler(noErrorHandler())
-                .setProperty(START, method(System.class, "nanoTime"))
-                .setProperty(REQUEST, method("chatSteps", "parse"))
-                .setProperty(ErrorResponses.REQUEST_ID, simple("${exchangeProperty." + REQUEST + ".requestId}"))
-                .setProperty(ErrorResponses.LANGUAGE, method("chatSteps", "language"))
-                .setProperty(CACHE_KEY, method("chatSteps", "cacheKey"))
+                .routeDescription("One chat message: inbound transform, admission (rate limit, cache, recent turns), history, intent, model, cache write, reply")
+                .routeConfigurationId(CALLER_ERRORS)
+                // the client's frame as a ChatMessage, the body from here to the reply
+                .bean("chatSteps", "receive").id("chat-receive")
+                // what the error frame of a later failure says
+                .setProperty(ErrorResponses.REQUEST_ID, simple("${body.requestId}"))
+                .setProperty(ErrorResponses.LANGUAGE, simple("${body.language}"))
                 // rate limit, cache read and the session's recent turns in one Redis script; a Redis
                 // failure never fails the message
-                .setProperty(ADMISSION, method("chatAdmission", "admit"))
-                .setProperty(CACHED, method("chatSteps", "readCached"))
+                .bean("chatAdmission", "admit").id("chat-admission")
+                .bean("chatSteps", "readCache")
                 .choice()
-                    .when(exchangeProperty(CACHED).isNotNull())
-                        .setBody(method("chatSteps", "cachedAnswer"))
+                    .when(simple("${body.cacheHit}"))
+                        .bean("chatSteps", "cachedAnswer")
                     .otherwise()
                         .to("direct:chat-history")
-                        .setProperty(INTENT, method("chatSteps", "intent"))
-                        .filter(method("chatInventorySteps", "stockQuestion"))
+                        .bean("chatSteps", "intent").id("chat-intent")
+                        .filter(simple("${body.stockQuestion}"))
                             .to("direct:chat-inventory")
                         .end()
-                        .setProperty(MODEL, method("chatSteps", "model"))
-                        .setProperty(MODEL_BODY, method("chatSteps", "modelBody"))
+                        .bean("chatSteps", "model").id("chat-model-select")
                         .to("direct:chat-model")
-                        .setProperty(REPLY, method("chatSteps", "reply"))
+                        .bean("chatSteps", "reply").id("chat-outbound")
                         // cached before the reply, so that a repeat sent as soon as it arrives is a hit
                         // (one SET; a Redis failure sends the answer uncached). An answer without live
                         // stock is not cached: the same question asks the ERP again
-                        .filter(exchangeProperty(STOCK_UNAVAILABLE).isNotEqualTo(true))
+                        .filter(simple("${body.cacheable}"))
                             .bean("chatCache", "store").id("chat-cache-write")
                         .end()
-                        .wireTap("direct:chat-remember")
-                        .setBody(method("chatSteps", "answer"))
+                        .wireTap("direct:chat-remember").id("chat-remember-tap")
+                        .bean("chatSteps", "answer")
                 .end()
-                .removeHeaders("*", "CamelVertxWebsocket.connectionKey")
-                // compact, as the partial and error frames (Camel's JsonNode-to-String converter pretty-prints)
-                .setBody(method(ChatReplies.class, "json"));
+                .removeHeaders("*", VertxWebsocketConstants.CONNECTION_KEY)
+                // compact, as the partial and error frames
+                .bean("chatSteps", "json");
 
         // the latest turns came with the admission when Redis holds them (none for a new session);
         // DynamoDB, the record, is asked when Redis cannot tell
         from("direct:chat-history").routeId("chat-history")
                 .routeGroup(FLOW)
                 .routeDescription("The session's latest turns: from the admission's Redis read, or DynamoDB when Redis cannot tell")
-                .errorHandler(noErrorHandler())
-                .setProperty(HISTORY_SOURCE, method("chatSteps", "historySource"))
-                .choice()
-                    .when(exchangeProperty(HISTORY_SOURCE).isEqualTo(ChatRecentTurns.Source.SESSIONS))
-                        .to("direct:chat-history-query")
-                    .otherwise()
-                        .setProperty(HISTORY, method("chatSteps", "recentHistory"))
+                .routeConfigurationId(CALLER_ERRORS)
+                .bean("chatSteps", "recentHistory")
+                .filter(simple("${body.historySource}").isEqualTo(History.Source.SESSIONS))
+                    .to("direct:chat-history-query")
                 .end()
                 .bean("chatSteps", "historyRead");
 
         from("direct:chat-history-query").routeId("chat-history-query")
                 .routeGroup(FLOW)
                 .routeDescription("The session's latest turns from DynamoDB, the record")
-                .errorHandler(noErrorHandler())
-                .setHeader(Ddb2Constants.KEY_CONDITIONS, method(mangaassist.chat.ChatSessions.class,
-                        "sessionCondition(${exchangeProperty." + REQUEST + ".sessionId})"))
+                .routeConfigurationId(CALLER_ERRORS)
+                .setHeader(Ddb2Constants.KEY_CONDITIONS,
+                        method(ChatSessions.class, "sessionCondition(${body.sessionId})"))
                 .setHeader(Ddb2Constants.SCAN_INDEX_FORWARD, constant(false))
                 .setHeader(Ddb2Constants.LIMIT, simple("{{mangaassist.chat.history-turns}}", Integer.class))
                 .doTry()
-                    .to(SESSIONS + "?operation=Query")
-                    .setProperty(HISTORY, method("chatSteps", "history"))
-                    .setProperty(HISTORY_SOURCE, constant(ChatRecentTurns.Source.SESSIONS))
+                    .to(SESSIONS + "?operation=Query").id("chat-history-dynamodb")
+                    .bean("chatSteps", "history")
                 .doCatch(Exception.class)
                     // as the seed: an unreadable history costs the context of earlier turns, not the answer
-                    .setProperty(HISTORY, method("chatSteps", "historyUnavailable"))
-                    .setProperty(HISTORY_SOURCE, constant(ChatRecentTurns.Source.UNAVAILABLE))
+                    .bean("chatSteps", "historyUnavailable")
                 .end();
 
         // Bedrock within the time budget: a throttled or timed-out call falls back once to the fast model
         from("direct:chat-model").routeId("chat-model")
                 .routeGroup(FLOW)
                 .routeDescription("The model within the time budget; a throttled or timed-out call falls back once to the fast model")
-                .errorHandler(noErrorHandler())
+                .routeConfigurationId(CALLER_ERRORS)
                 .doTry()
                     .to("direct:chat-invoke")
                 .doCatch(ChatException.class).onWhen(method("chatModelCalls", "canFallBack"))
-                    .log(LoggingLevel.WARN, "Model ${exchangeProperty." + MODEL + "} failed (${exception.message}); "
+                    .log(LoggingLevel.WARN, "Model ${body.model} failed (${exception.message}); "
                             + "falling back to {{mangaassist.chat.models.fast}}")
-                    .setProperty(MODEL, constant("{{mangaassist.chat.models.fast}}"))
+                    .bean("chatModelCalls", "fallBack")
                     .to("direct:chat-invoke")
                 .end();
 
         from("direct:chat-invoke").routeId("chat-invoke")
                 .routeGroup(FLOW)
-                .routeDescription("One Bedrock call: streamed to the client's WebSocket, or InvokeModel for REST")
-                .errorHandler(noErrorHandler())
+                .routeDescription("One model call: streamed to the client's WebSocket as partial frames, or InvokeModel for REST")
+                .routeConfigurationId(CALLER_ERRORS)
                 .doTry()
                     .choice()
-                        .when(exchangeProperty(STREAM).isEqualTo(true))
-                            .setBody(method("chatModelCalls", "stream"))
+                        .when(simple("${body.streamed}"))
+                            // the SDK's response stream: its text comes out of the split as partial frames, in
+                            // order, each sent to the client before the next is taken; the final frame follows
+                            .bean("chatModelCalls", "stream").id("chat-model-stream")
+                            .split(simple("${body.stream}")).streaming()
+                                .to(TO_CLIENT).id("chat-partial")
+                            .end()
+                            .bean("chatModelCalls", "streamed")
+                        .endChoice()
                         .otherwise()
-                            .setBody(method("chatModelCalls", "invokeRequest"))
-                            .to(BEDROCK)
-                            .bean("chatModelCalls", "callEnded")
+                            .enrich("direct:chat-model-invoke", into(JsonNode.class, modelCalls::answered), true)
+                                .id("chat-model-answer")
                     .endDoTry()
                 .doCatch(Exception.class)
                     .bean("chatModelCalls", "failed")
                 .end();
+
+        from("direct:chat-model-invoke").routeId("chat-model-invoke")
+                .routeGroup(FLOW)
+                .routeDescription("InvokeModel on the aws-bedrock endpoint, within the time left (REST answers)")
+                .routeConfigurationId(CALLER_ERRORS)
+                .bean("chatModelCalls", "invokeRequest")
+                .to(BEDROCK).id("chat-model-bedrock");
 
         // Intent routing (seed 003 data flow): the fast model settles an unsure classification, the
         // catalog resolves title and volume to an ISBN, the inventory flow tells its stock. Whatever
@@ -219,46 +235,56 @@ public class ChatRoutes extends RouteBuilder {
         from("direct:chat-inventory").routeId("chat-inventory")
                 .routeGroup(FLOW)
                 .routeDescription("A stock question: classify, resolve the title to an ISBN, tell its stock; never fails the answer")
-                .errorHandler(noErrorHandler())
+                .routeConfigurationId(CALLER_ERRORS)
                 .doTry()
-                    .filter(method("chatInventorySteps", "unsure"))
-                        .setBody(method("chatInventorySteps", "classifierRequest"))
-                        .to(BEDROCK)
-                        .setProperty(INTENT, method("chatInventorySteps", "classified"))
+                    .filter(simple("${body.intent.unsure}"))
+                        .enrich("direct:chat-inventory-classify", into(JsonNode.class, inventorySteps::classified), true)
+                            .id("chat-inventory-classified")
                     .end()
-                    .filter(method("chatInventorySteps", "resolvable"))
+                    .filter(simple("${body.intent.resolvable}"))
                         .to("direct:chat-inventory-resolve")
                     .end()
                 .endDoTry()
                 .doCatch(Exception.class)
                     .log(LoggingLevel.WARN, "Stock question answered without live stock: ${exception.message}")
-                    .setProperty(FACTS, method("chatInventorySteps", "lookupFailed"))
-                    .setProperty(STOCK_UNAVAILABLE, method("chatInventorySteps", "stockUnavailable"))
+                    .bean("chatInventorySteps", "lookupFailed")
                 .end();
+
+        from("direct:chat-inventory-classify").routeId("chat-inventory-classify")
+                .routeGroup(FLOW)
+                .routeDescription("The fast model's reading of an unsure stock question (intent, title, volume), within classify-timeout")
+                .routeConfigurationId(CALLER_ERRORS)
+                .bean("chatInventorySteps", "classifierRequest")
+                .to(BEDROCK).id("chat-inventory-model");
 
         from("direct:chat-inventory-resolve").routeId("chat-inventory-resolve")
                 .routeGroup(FLOW)
                 .routeDescription("Catalog search for title and volume, then the inventory lookup within stock-timeout")
-                .errorHandler(noErrorHandler())
-                .setBody(method("chatInventorySteps", "catalogQuery"))
-                .to(CATALOG)
-                .setProperty(ChatInventorySteps.ISBN, method("chatInventorySteps", "isbn"))
+                .routeConfigurationId(CALLER_ERRORS)
+                .enrich("direct:chat-inventory-catalog", into(HitsMetadata.class, inventorySteps::resolved), true)
+                    .id("chat-inventory-isbn")
                 .choice()
-                    .when(exchangeProperty(ChatInventorySteps.ISBN).isNull())
-                        .setProperty(FACTS, method("chatInventorySteps", "notInCatalog"))
+                    .when(simple("${body.stock.isbn} == null"))
+                        .bean("chatInventorySteps", "notInCatalog")
                     .otherwise()
-                        .setHeader("isbn", exchangeProperty(ChatInventorySteps.ISBN))
-                        .to(STOCK)
-                        .setProperty(FACTS, method("chatInventorySteps", "stockFacts"))
-                        .setProperty(STOCK_UNAVAILABLE, simple("${body.isStale()}"))
+                        .enrich(STOCK, into(InventoryItem.class, inventorySteps::stockFacts), true)
+                            .id("chat-inventory-facts")
                 .end();
+
+        from("direct:chat-inventory-catalog").routeId("chat-inventory-catalog")
+                .routeGroup(FLOW)
+                .routeDescription("The catalog (OpenSearch) searched for the question's title and volume")
+                .routeConfigurationId(CALLER_ERRORS)
+                .bean("chatInventorySteps", "catalogQuery")
+                .to(CATALOG).id("chat-inventory-search");
 
         from("seda:chat-inventory-stock?concurrentConsumers={{mangaassist.chat.inventory.stock-consumers}}")
                 .routeId("chat-inventory-stock")
                 .routeGroup(FLOW)
                 .routeDescription("The inventory lookup on threads of its own, so that the chat stops waiting at stock-timeout")
-                .errorHandler(noErrorHandler())
-                .to("direct:inventory-lookup");
+                .routeConfigurationId(CALLER_ERRORS)
+                .setHeader("isbn", simple("${body.stock.isbn}"))
+                .to("direct:inventory-lookup").id("chat-inventory-lookup");
 
         // off the reply's latency path: remember the turns. DynamoDB first: it is the record, and Redis's
         // recent turns never hold a turn it does not (every write here is idempotent, so a redelivery
@@ -266,16 +292,32 @@ public class ChatRoutes extends RouteBuilder {
         from("direct:chat-remember").routeId("chat-remember")
                 .routeGroup(FLOW)
                 .routeDescription("After the reply: the turns to DynamoDB, then to Redis's recent turns")
-                .errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(100)
-                        .retryAttemptedLogLevel(LoggingLevel.WARN))
-                .setProperty(NEW_TURNS, method("chatSteps", "newTurns"))
+                .routeConfigurationId(BACKGROUND_ERRORS)
+                .bean("chatSteps", "newTurns")
                 // both turns in one BatchWriteItem, an operation the aws2-ddb component lacks
                 .bean("chatSessionWriter", "write").id("chat-remember-session")
                 // a session Redis had no marker of is new, or Redis lost its data: its set starts from
                 // whatever DynamoDB holds (read here, off the answer's path)
-                .filter(exchangeProperty(HISTORY_SOURCE).isEqualTo(ChatRecentTurns.Source.NEW))
+                .filter(simple("${body.historySource}").isEqualTo(History.Source.NEW))
                     .to("direct:chat-history-query")
                 .end()
                 .bean("chatRecentTurns", "remember").id("chat-remember-recent-turns");
+    }
+
+    /**
+     * An enricher's merge: {@code merge(message, answer)} returns the message with the endpoint's answer in it.
+     * A failed call fails the exchange with the message still its body, so that the step catching the failure
+     * has it (without this, Camel's enricher would leave the endpoint's request as the body).
+     */
+    static <A> AggregationStrategy into(Class<A> answerType, BiFunction<ChatMessage, A, ChatMessage> merge) {
+        return (message, answer) -> {
+            if (answer.getException() != null) {
+                message.setException(answer.getException());
+                return message;
+            }
+            message.getMessage().setBody(merge.apply(message.getMessage().getBody(ChatMessage.class),
+                    answer.getMessage().getBody(answerType)));
+            return message;
+        };
     }
 }

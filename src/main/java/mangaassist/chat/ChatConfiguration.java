@@ -1,6 +1,12 @@
 package mangaassist.chat;
 
 import io.vertx.core.VertxOptions;
+import mangaassist.chat.intent.InventoryIntentClassifier;
+import mangaassist.chat.message.ChatMessageParser;
+import mangaassist.chat.model.BedrockRequestBuilder;
+import mangaassist.chat.model.BedrockResponseTransformer;
+import mangaassist.chat.model.ModelConfig;
+import mangaassist.chat.model.ModelSelector;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import mangaassist.chat.session.History;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,11 +43,11 @@ public class ChatMetrics {
     private final Map<String, Timers> timers = new ConcurrentHashMap<>();
 
     // counted on every fresh answer: registered once
-    private final Map<ChatRecentTurns.Source, Counter> historyReads = new EnumMap<>(ChatRecentTurns.Source.class);
+    private final Map<History.Source, Counter> historyReads = new EnumMap<>(History.Source.class);
 
     public ChatMetrics(MeterRegistry registry) {
         this.registry = registry;
-        for (ChatRecentTurns.Source source : ChatRecentTurns.Source.values()) {
+        for (History.Source source : History.Source.values()) {
             historyReads.put(source, registry.counter(HISTORY_READS, "flow", "chat", "source", sourceTag(source)));
         }
     }
@@ -68,12 +69,12 @@ public class ChatMetrics {
         registry.counter(REDIS_FAILURES, "flow", "chat", "step", step).increment();
     }
 
-    public void historyRead(ChatRecentTurns.Source source) {
+    public void historyRead(History.Source source) {
         historyReads.get(source).increment();
     }
 
     /** The tag value of a history source: recent, new, sessions, unavailable. */
-    public static String sourceTag(ChatRecentTurns.Source source) {
+    public static String sourceTag(History.Source source) {
         return source.name().toLowerCase(java.util.Locale.ROOT);
     }
 

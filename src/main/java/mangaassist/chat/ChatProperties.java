@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param sessionTtl        how long session turns are kept (DynamoDB TTL attribute)
  * @param recentTurnsTtl    how long Redis keeps a session's latest turns after its last answer (read with the
  *                          rate limit and cache, instead of a DynamoDB query); a session quiet for longer
- *                          reads its history from DynamoDB ({@link ChatRecentTurns})
+ *                          reads its history from DynamoDB ({@link mangaassist.chat.session.ChatRecentTurns})
  * @param timeBudget        the whole answer's budget; a fallback is tried only within it
  * @param fallbackMinRemaining the least time left for a fallback call to be worth trying
  * @param rateLimit         messages allowed per session and window
@@ -36,12 +36,11 @@ public record ChatProperties(WebSocket websocket, int maxMessageChars, Duration 
      * @param host           interface the WebSocket server binds
      * @param port           its port (vertx-websocket runs its own server, not on Tomcat's port)
      * @param path           its path
-     * @param workerThreads  Vert.x worker threads running the route: one per message being answered
-     * @param partialWriters threads writing streamed partial frames (in order per answer)
+     * @param workerThreads  Vert.x worker threads running the route: one per message being answered (it also
+     *                       writes the answer's partial frames, in order)
      * @param partialInterval streamed text is gathered this long into one partial frame
      */
-    public record WebSocket(String host, int port, String path, int workerThreads, int partialWriters,
-                            Duration partialInterval) {
+    public record WebSocket(String host, int port, String path, int workerThreads, Duration partialInterval) {
     }
 
     public record RateLimit(int maxMessages, Duration window) {

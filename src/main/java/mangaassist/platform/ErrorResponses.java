@@ -26,6 +26,11 @@ public class ErrorResponses {
     public static final String REQUEST_ID = "requestId";
     /** Exchange property: the client's language ("ja"/"en") when the flow knows it. */
     public static final String LANGUAGE = "language";
+    /**
+     * Exchange property: the endpoint the error body goes to as well (a WebSocket edge's reply route), as the
+     * {@code sync-errors} configuration's recipient list; absent for REST, which answers with the body.
+     */
+    public static final String REPLY_TO = "replyTo";
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
     private static final ObjectMapper JSON = new ObjectMapper();

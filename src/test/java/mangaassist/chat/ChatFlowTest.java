@@ -14,6 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import mangaassist.chat.message.ChatMessage;
+import mangaassist.chat.session.ChatCacheKey;
+import mangaassist.chat.session.ChatRecentTurns;
+import mangaassist.chat.session.History;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.devstack.bedrock.Fault;
@@ -215,29 +219,29 @@ class ChatFlowTest {
     @Test
     void theLatestTurnsOfTheSessionGoIntoThePromptOldestFirst() {
         String session = newSession();
-        double asNew = historyReads(ChatRecentTurns.Source.NEW);
+        double asNew = historyReads(History.Source.NEW);
         for (int i = 1; i <= 3; i++) {
             assertThat(post(message(session, "question number " + i + " about manga", "fast")).getStatusCode().value())
                     .isEqualTo(200);
             awaitRemembered(session, 2 * i);
         }
         // the first message of a session no one knew was answered without asking DynamoDB
-        assertThat(historyReads(ChatRecentTurns.Source.NEW) - asNew).isEqualTo(1);
+        assertThat(historyReads(History.Source.NEW) - asNew).isEqualTo(1);
         post(message(session, "question number 4 about manga", "fast"));
         assertPromptHoldsQuestions(1, 2, 3, 4);
         // the history came from Redis's recent turns; now Redis forgets them (the session was quiet past
         // recent-turns-ttl): DynamoDB gives the same history, and the recent turns start from it
         awaitRemembered(session, 8);
-        double fromDynamoDb = historyReads(ChatRecentTurns.Source.SESSIONS);
+        double fromDynamoDb = historyReads(History.Source.SESSIONS);
         redis.delete(ChatRecentTurns.key(session));
         post(message(session, "question number 5 about manga", "fast"));
         assertPromptHoldsQuestions(1, 2, 3, 4, 5);
-        assertThat(historyReads(ChatRecentTurns.Source.SESSIONS) - fromDynamoDb).isEqualTo(1);
+        assertThat(historyReads(History.Source.SESSIONS) - fromDynamoDb).isEqualTo(1);
         awaitRemembered(session, 10);
-        double fromRedis = historyReads(ChatRecentTurns.Source.RECENT);
+        double fromRedis = historyReads(History.Source.RECENT);
         post(message(session, "question number 6 about manga", "fast"));
         assertPromptHoldsQuestions(1, 2, 3, 4, 5, 6);
-        assertThat(historyReads(ChatRecentTurns.Source.RECENT) - fromRedis).isEqualTo(1);
+        assertThat(historyReads(History.Source.RECENT) - fromRedis).isEqualTo(1);
         // Redis keeps the latest history-turns (10): question 1 and its answer are gone
         awaitOldestRecentTurn(session, "question number 2 about manga");
         assertThat(redis.opsForZSet().size(ChatRecentTurns.key(session))).isEqualTo(historyTurns);
@@ -284,7 +288,7 @@ class ChatFlowTest {
                 && redis.opsForZSet().size(ChatRecentTurns.key(session)) >= Math.min(turns, historyTurns));
     }
 
-    private double historyReads(ChatRecentTurns.Source source) {
+    private double historyReads(History.Source source) {
         return meters.find(ChatMetrics.HISTORY_READS).tag("source", ChatMetrics.sourceTag(source)).counter().count();
     }
 
@@ -410,8 +414,8 @@ class ChatFlowTest {
         String question = "進撃の巨人の7巻は在庫ありますか？";
         // done: chat-remember's copy of the exchange (only it has the new turns), after its last step
         NotifyBuilder remembered = new NotifyBuilder(camel)
-                .filter(e -> ChatCacheKey.of(session, question).equals(e.getProperty(ChatSteps.CACHE_KEY))
-                        && e.getProperty(ChatSteps.NEW_TURNS) != null)
+                .filter(e -> e.getMessage().getBody() instanceof ChatMessage message
+                        && ChatCacheKey.of(session, question).equals(message.cacheKey()) && message.newTurns() != null)
                 .whenDone(1).create();
         try {
             JsonNode reply = post(message(session, question, "fast")).getBody();

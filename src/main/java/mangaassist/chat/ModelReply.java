@@ -1,5 +1,0 @@
-package mangaassist.chat;
-
-/** The parts of a Claude answer the chat reply needs. */
-public record ModelReply(String text, int inputTokens, int outputTokens, String model, String stopReason) {
-}
