@@ -3,7 +3,6 @@ package routes;
 import static mangaassist.inventory.InventorySteps.ISBN;
 
 import java.util.LinkedHashSet;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import mangaassist.inventory.InventoryCoalescer;
@@ -17,7 +16,6 @@ import org.apache.camel.Expression;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.ExpressionAdapter;
@@ -53,18 +51,6 @@ public class InventoryRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // Camel-managed pools (shut down with the context); not Spring beans, which would displace Spring's task executor.
-        // POST /api/inventory/batch looks its ISBNs up in parallel: they wait on coalesced answers, not on CPU. Bounded:
-        // one full batch at a time runs in parallel, the lookups of further concurrent batches queue (the ERP's rate is
-        // the limit anyway; an unbounded pool gave every POST up to max-batch-isbns threads). Idle threads end after 60 s.
-        ExecutorService batchLookups = getContext().getExecutorServiceManager().newThreadPool(this, "inventory-batch",
-                new ThreadPoolProfileBuilder("inventory-batch").poolSize(inventory.maxBatchIsbns())
-                        .maxPoolSize(inventory.maxBatchIsbns()).maxQueueSize(-1)
-                        .keepAliveTime(60L, TimeUnit.SECONDS).allowCoreThreadTimeOut(true).build());
-        // coalesced batches call the ERP in parallel; the rate limiter keeps them under the ERP's limit
-        ExecutorService erpCalls = getContext().getExecutorServiceManager()
-                .newFixedThreadPool(this, "inventory-erp-call", inventory.erp().maxConcurrentCalls());
-
         // GET /api/inventory/{isbn}, POST /api/inventory/batch: the REST servlet sits at /api (mangaassist.rest.path)
         rest("/inventory").produces("application/json").bindingMode(RestBindingMode.off)
                 .get("/{isbn}").routeId("inventory-api-get").to("direct:inventory-get")
@@ -83,7 +69,7 @@ public class InventoryRoutes extends RouteBuilder {
                 .routeConfigurationId("sync-errors")
                 .convertBodyTo(String.class)
                 .split(method("inventorySteps", "batchIsbns"), AggregationStrategies.flexible().accumulateInCollection(java.util.ArrayList.class))
-                    .parallelProcessing().executorService(batchLookups)
+                    .parallelProcessing().executorService("inventory-batch")
                     .setHeader("isbn", body())
                     .doTry()
                         .to("direct:inventory-lookup")
@@ -104,7 +90,7 @@ public class InventoryRoutes extends RouteBuilder {
         from("direct:inventory-lookup").routeId("inventory-lookup")
                 .routeGroup(FLOW)
                 .routeDescription("One ISBN: checked, from the Redis cache, else from the ERP (coalesced), else the last known stock")
-                .errorHandler(noErrorHandler())
+                .routeConfigurationId("caller-errors")
                 .setBody(header("isbn"))
                 .bean("inventorySteps", "isbn")
                 .setProperty(ISBN, body())
@@ -125,7 +111,7 @@ public class InventoryRoutes extends RouteBuilder {
         from("direct:inventory-erp-lookup").routeId("inventory-erp-lookup")
                 .routeGroup(FLOW)
                 .routeDescription("The ERP's item for one ISBN: joined if in flight, else handed to the coalescing aggregator; awaited")
-                .errorHandler(noErrorHandler())
+                .routeConfigurationId("caller-errors")
                 .bean("inventoryCoalescer", "join").id("inventory-join")
                 .filter(exchangeProperty(InventoryCoalescer.OPENED))
                     .to("direct:inventory-coalesce").id("inventory-to-coalesce")
@@ -143,7 +129,7 @@ public class InventoryRoutes extends RouteBuilder {
                     .completionSize(inventory.coalescing().enabled() ? inventory.coalescing().batchSize() : 1)
                     .completionTimeout(windowOrUntilPermit(window))
                     .completionTimeoutCheckerInterval(Math.max(1, window / 2))
-                    .parallelProcessing().executorService(erpCalls)
+                    .parallelProcessing().executorService("inventory-erp-call")
                     .to("direct:inventory-erp-batch").id("inventory-to-erp-batch")
                 .end();
 
@@ -151,8 +137,12 @@ public class InventoryRoutes extends RouteBuilder {
         from("direct:inventory-erp-batch").routeId("inventory-erp-batch")
                 .routeGroup(FLOW)
                 .routeDescription("One coalesced batch: what was cached meanwhile from the cache, the rest from the ERP; every waiting lookup answered")
+                // every failure is answered to the waiting lookups (sync-errors logs what it answers, CXF the ERP's failure)
                 .onException(Exception.class)
                     .handled(true)
+                    .logHandled(false)
+                    .logExhausted(false)
+                    .logNewException(false)
                     .bean("inventoryCoalescer", "fail")
                 .end()
                 .bean("inventoryCoalescer", "uncached").id("inventory-batch-cache-read")
@@ -166,7 +156,7 @@ public class InventoryRoutes extends RouteBuilder {
         from("direct:inventory-erp").routeId("inventory-erp")
                 .routeGroup(FLOW)
                 .routeDescription("The circuit breaker around the retried ERP call")
-                .errorHandler(noErrorHandler())
+                .routeConfigurationId("caller-errors")
                 .circuitBreaker()
                     .resilience4jConfiguration().circuitBreaker("erpCircuitBreaker").end()
                     .to("direct:inventory-erp-retry")
@@ -204,7 +194,7 @@ public class InventoryRoutes extends RouteBuilder {
         from("direct:inventory-erp-call").routeId("inventory-erp-call")
                 .routeGroup(FLOW)
                 .routeDescription("One ERP call under the shared rate budget: permit, CXF SOAP call (Shift_JIS), anti-corruption layer")
-                .errorHandler(noErrorHandler())
+                .routeConfigurationId("caller-errors")
                 .bean("inventorySteps", "erpRequest")
                 .bean("erpCalls", "start")
                 .doTry()

@@ -55,6 +55,8 @@ class InventoryFlowTest {
     ErpRateLimiter erpRateLimiter;
     @Autowired
     InventoryProperties inventory;
+    @Autowired
+    org.apache.camel.CamelContext camel;
 
     ErpSimulator erp;
     ErpCatalog catalog;
@@ -172,6 +174,15 @@ class InventoryFlowTest {
         assertThat(erp.stats().totalCalls()).as("the miss went to the ERP").isEqualTo(1);
         // the lookup's read, and the batch's re-read too if Redis was still paused then: both count as misses
         assertThat(cacheErrors("read")).isGreaterThanOrEqualTo(readErrors + 1);
+    }
+
+    @Test
+    void theFlowsThreadPoolsAreSizedByItsSettings() {
+        var profiles = camel.getExecutorServiceManager();
+        assertThat(profiles.getThreadPoolProfile("inventory-erp-call").getPoolSize())
+                .as("ERP calls in parallel").isEqualTo(inventory.erp().maxConcurrentCalls());
+        assertThat(profiles.getThreadPoolProfile("inventory-batch").getMaxPoolSize())
+                .as("a batch's lookups in parallel").isEqualTo(inventory.maxBatchIsbns());
     }
 
     @Test
