@@ -46,6 +46,7 @@ public final class S3ProxyBackend implements Backend {
 
     private Process server;
     private Path workDir;
+    private volatile boolean closing;
 
     @Override
     public String name() {
@@ -151,6 +152,17 @@ public final class S3ProxyBackend implements Backend {
         } catch (IOException e) {
             LOG.debug("S3Proxy output closed: {}", e.toString());
         }
+        try {
+            // its output ends when it exits: unless the stack stopped it, say so (requests would fail with nothing in the log)
+            if (server.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS) && !closing) {
+                synchronized (startLog) {
+                    LOG.warn("S3Proxy exited with status {} while the stack runs; its output began:\n{}", server.exitValue(),
+                            startLog.toString().strip());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -165,6 +177,7 @@ public final class S3ProxyBackend implements Backend {
 
     @Override
     public void close() {
+        closing = true;
         try {
             if (server != null && server.isAlive()) {
                 server.destroy();
