@@ -181,6 +181,8 @@ class DlqFlowTest {
         JsonNode flagged = http.getForObject("/api/dlq/moderation/flagged", JsonNode.class).path("flagged").get(0);
         assertThat(flagged.path("body").asText()).contains(exhausted);
         assertThat(flagged.path("why").asText()).isEqualTo("no failure reason (moved by the queue's redrive)");
+        // the source queue's 3 receives go with it to the DLQ, and the run's receive counts too
+        assertThat(flagged.path("receiveCount").asInt()).isEqualTo(4);
         assertThat(documents(properties.archivePrefix() + "/moderation/").stream().map(o -> read(o.key()))
                 .filter(d -> d.path("body").asText().contains(poison)).findFirst().orElseThrow()
                 .path("reason").asText()).startsWith("INVALID_FIELDS: contentType is required;");
