@@ -36,6 +36,11 @@ public final class DlqRun {
         return queue;
     }
 
+    /** The most messages this run handles. */
+    public int max() {
+        return max;
+    }
+
     public synchronized boolean isOpen() {
         return open;
     }

@@ -13,7 +13,11 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.spi.RouteController;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -213,6 +217,21 @@ class DlqBeansTest {
 
         assertThat(run.stats()).containsExactly(Map.entry("requeued", 2), Map.entry("archived", 0),
                 Map.entry("flagged", 1), Map.entry("failed", 0));
+    }
+
+    // --- the schedule
+
+    @Test
+    void theScheduleRouteIsStartedOnlyWhenSwitchedOn() throws Exception {
+        CamelContext camel = Mockito.mock(CamelContext.class);
+        RouteController routes = Mockito.mock(RouteController.class);
+        Mockito.when(camel.getRouteController()).thenReturn(routes);
+        Mockito.when(camel.getRoute("dlq-schedule")).thenReturn(Mockito.mock(Route.class));
+
+        new DlqSchedule(false).afterApplicationStart(camel);
+        Mockito.verify(routes, Mockito.never()).startRoute(Mockito.anyString());
+        new DlqSchedule(true).afterApplicationStart(camel);
+        Mockito.verify(routes).startRoute("dlq-schedule");
     }
 
     // --- helpers

@@ -1,6 +1,9 @@
 package mangaassist.dlq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,7 +38,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  */
 @TestPropertySource(properties = {
         "camel.main.java-routes-exclude-pattern=routes/*",
-        "camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml,classpath:camel/dlq.camel.yaml"})
+        "camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml,classpath:camel/dlq.camel.yaml",
+        // the schedule's leadership: a lock directory of this test's own (a MangaAssist running here may hold the default)
+        "mangaassist.cluster.root=${java.io.tmpdir}/mangaassist-dlq-route-test-${random.uuid}"})
 class DlqRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -191,6 +196,25 @@ class DlqRouteTest extends RouteTestSupport {
     @Test
     void theScheduleIsOffUnlessSwitchedOn() {
         assertThat(camelContext.getRouteController().getRouteStatus("dlq-schedule").isStopped()).isTrue();
+    }
+
+    @Test
+    void theScheduleRunsOverEachConfiguredQueueOnceLeader() throws Exception {
+        for (String name : List.of("enrichment", "deferred")) {
+            Mockito.when(queues.queue(name)).thenReturn(new DlqQueue(name, name + "-dlq", name + "-queue",
+                    "http://sqs/" + name + "-dlq", "http://sqs/" + name + "-queue"));
+        }
+        camelContext.getRouteController().startRoute("dlq-schedule");
+        try {
+            // the timer's first tick, once this instance leads namespace dlq
+            await().atMost(Duration.ofSeconds(30)).until(() -> receive.getReceivedExchanges().size() >= 3);
+        } finally {
+            camelContext.getRouteController().stopRoute("dlq-schedule");
+        }
+
+        List<DlqRun> runs = bodies(receive, DlqRun.class);
+        assertThat(runs.subList(0, 3)).extracting(r -> r.queue().name()).containsExactly("enrichment", "deferred", "moderation");
+        assertThat(runs).extracting(DlqRun::max).containsOnly(100);   // mangaassist.dlq.schedule.max-messages
     }
 
     private JsonNode reprocess(String queue, String max) throws Exception {
