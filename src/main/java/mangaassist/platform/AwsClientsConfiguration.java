@@ -13,6 +13,8 @@ import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -21,11 +23,13 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * One AWS SDK client per service, built from {@code mangaassist.aws.*}. Camel's aws2-sqs, aws2-ddb,
- * aws2-ddbstream, aws2-eventbridge and aws-bedrock components autowire these beans, so no route
+ * aws2-ddbstream, aws2-eventbridge, aws2-s3 and aws-bedrock components autowire these beans, so no route
  * carries an endpoint, a region or a key.
  */
 @Configuration(proxyBeanMethods = false)
@@ -56,6 +60,19 @@ public class AwsClientsConfiguration {
     @Bean(destroyMethod = "close")
     public EventBridgeClient eventBridgeClient() {
         return sync(EventBridgeClient.builder(), "eventbridge").build();
+    }
+
+    @Bean(destroyMethod = "close")
+    public S3Client s3Client() {
+        S3ClientBuilder builder = sync(S3Client.builder(), "s3").forcePathStyle(aws.s3().pathStyle());
+        if (aws.s3().region() != null) {
+            builder.region(Region.of(aws.s3().region()));
+        }
+        if (aws.s3().checksumsWhenRequired()) {
+            builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        }
+        return builder.build();
     }
 
     @Bean(destroyMethod = "close")

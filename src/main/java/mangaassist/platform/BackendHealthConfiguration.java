@@ -1,6 +1,7 @@
 package mangaassist.platform;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,11 +16,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * One health contributor per backend, each named after it in /actuator/health (sqs, dynamodb,
- * opensearch; redis comes from Spring Boot). Each makes one cheap real call.
+ * opensearch, s3; redis comes from Spring Boot). Each makes one cheap real call (s3: one per declared bucket).
  */
 @Configuration(proxyBeanMethods = false)
 public class BackendHealthConfiguration {
@@ -36,6 +38,22 @@ public class BackendHealthConfiguration {
     @Bean
     public HealthIndicator dynamodbHealthIndicator(DynamoDbClient dynamoDb) {
         return () -> Health.up().withDetail("tables", dynamoDb.listTables().tableNames()).build();
+    }
+
+    /** HeadBucket on each declared bucket: the flows write there (ListBuckets needs a permission they do not). */
+    @Bean
+    public HealthIndicator s3HealthIndicator(S3Client s3, TopologyProperties topology) {
+        return () -> {
+            List<String> buckets = topology.buckets().stream().map(TopologyProperties.Bucket::name).toList();
+            for (String bucket : buckets) {
+                try {
+                    s3.headBucket(b -> b.bucket(bucket));
+                } catch (RuntimeException e) {
+                    return Health.down(e).withDetail("bucket", bucket).build();
+                }
+            }
+            return Health.up().withDetail("buckets", buckets).build();
+        };
     }
 
     @Bean

@@ -6,18 +6,23 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The queues, tables and search indices MangaAssist needs, declared once in
+ * The queues, tables, buckets and search indices MangaAssist needs, declared once in
  * {@code classpath:platform/topology.yaml}. {@link TopologyProvisioner} creates them on the embedded
  * stack and on LocalStack; on AWS they come from infrastructure code and provisioning is off.
  */
 @ConfigurationProperties("mangaassist.topology")
-public record TopologyProperties(boolean provision, List<Queue> queues, List<Table> tables,
+public record TopologyProperties(boolean provision, List<Queue> queues, List<Table> tables, List<Bucket> buckets,
                                  List<SearchIndex> searchIndices) {
 
     public TopologyProperties {
         queues = queues == null ? List.of() : List.copyOf(queues);
         tables = tables == null ? List.of() : List.copyOf(tables);
+        buckets = buckets == null ? List.of() : List.copyOf(buckets);
         searchIndices = searchIndices == null ? List.of() : List.copyOf(searchIndices);
+    }
+
+    /** @param name bucket name */
+    public record Bucket(String name) {
     }
 
     /**

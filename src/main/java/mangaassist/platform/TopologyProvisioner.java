@@ -26,6 +26,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -43,14 +46,16 @@ public class TopologyProvisioner implements InitializingBean {
     private final SqsClient sqs;
     private final DynamoDbClient dynamoDb;
     private final RestClient openSearch;
+    private final S3Client s3;
     private final ObjectMapper json = new ObjectMapper();
 
     public TopologyProvisioner(TopologyProperties topology, SqsClient sqs, DynamoDbClient dynamoDb,
-                               RestClient openSearch) {
+                               RestClient openSearch, S3Client s3) {
         this.topology = topology;
         this.sqs = sqs;
         this.dynamoDb = dynamoDb;
         this.openSearch = openSearch;
+        this.s3 = s3;
     }
 
     @Override
@@ -66,11 +71,12 @@ public class TopologyProvisioner implements InitializingBean {
             arns.put(queue.name(), createQueue(queue, arns));
         }
         topology.tables().forEach(this::createTable);
+        topology.buckets().forEach(this::createBucket);
         for (TopologyProperties.SearchIndex index : topology.searchIndices()) {
             createIndex(index);
         }
-        LOG.info("Topology provisioned: {} queues, {} tables, {} search indices",
-                topology.queues().size(), topology.tables().size(), topology.searchIndices().size());
+        LOG.info("Topology provisioned: {} queues, {} tables, {} buckets, {} search indices", topology.queues().size(),
+                topology.tables().size(), topology.buckets().size(), topology.searchIndices().size());
     }
 
     private String createQueue(TopologyProperties.Queue queue, Map<String, String> arns) {
@@ -125,6 +131,15 @@ public class TopologyProvisioner implements InitializingBean {
         if (table.ttlAttribute() != null && !ttlEnabled(table.name())) {
             dynamoDb.updateTimeToLive(b -> b.tableName(table.name())
                     .timeToLiveSpecification(t -> t.attributeName(table.ttlAttribute()).enabled(true)));
+        }
+    }
+
+    /** The SDK adds the client's region as LocationConstraint, unless it is us-east-1 (see mangaassist.aws.s3.region). */
+    private void createBucket(TopologyProperties.Bucket bucket) {
+        try {
+            s3.createBucket(CreateBucketRequest.builder().bucket(bucket.name()).build());
+        } catch (BucketAlreadyOwnedByYouException alreadyThere) {
+            LOG.debug("Bucket {} exists", bucket.name());
         }
     }
 

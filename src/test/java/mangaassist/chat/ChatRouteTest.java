@@ -65,8 +65,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * what it makes of their answers, without any backend. The WebSocket edge too: its messages sent to it
  * directly, the model's response stream mocked at the SDK, the frames each client gets caught at chat-reply.
  */
-// not the queue flows' YAML routes: their aws2-sqs endpoints look their queues up as they are created
-@TestPropertySource(properties = {"camel.main.routes-exclude-pattern=**/enrichment.camel.yaml",
+// of the YAML routes only the shared error handling: the flows' aws2-sqs and aws2-s3 endpoints look their queues and
+// buckets up as they are created
+@TestPropertySource(properties = {"camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml",
         // every streamed delta its own partial frame, so that the frames can be asserted one by one
         "mangaassist.chat.websocket.partial-interval=0ms"})
 class ChatRouteTest extends RouteTestSupport {

@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded backend stack: real engines in-process (ElasticMQ, DynamoDB Local, OpenSearch + k-NN,
- * redis-server) and our emulators (Bedrock Runtime, the legacy SOAP ERP), on loopback. Development and test infrastructure only: it lives on the test classpath.
+ * The embedded backend stack: real engines in-process (ElasticMQ, DynamoDB Local, OpenSearch + k-NN) or as child
+ * processes (redis-server, S3Proxy) and our emulators (Bedrock Runtime, the legacy SOAP ERP), on loopback. Development and test infrastructure only: it lives on the test classpath.
  *
  * <p>Tests share one instance per JVM on ephemeral ports ({@link #shared()}); the run command and
  * {@link DevApplication} (the run command, or the stack alone) starts it on the standard ports.
@@ -44,7 +44,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private EmbeddedStack(boolean forTests) {
         erp = new ErpBackend(!forTests);
         backends = List.of(new RedisBackend(), new ElasticMqBackend(), new DynamoDbLocalBackend(),
-                openSearch, bedrock, erp);
+                openSearch, new S3ProxyBackend(), bedrock, erp);
     }
 
     /** The stack of this test JVM, started on first use on ephemeral ports and stopped at JVM exit. */

@@ -30,7 +30,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  */
 @TestPropertySource(properties = {
         // the YAML routes alone: the Java routes would check their backends as they start
-        "camel.main.java-routes-exclude-pattern=routes/*"})
+        "camel.main.java-routes-exclude-pattern=routes/*",
+        // and of those only this flow's (and the shared error handling): the other flows' endpoints would too
+        "camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml,classpath:camel/enrichment.camel.yaml"})
 class EnrichmentRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -19,6 +19,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.ddb.Ddb2Constants;
 import org.apache.camel.component.aws2.ddb.Ddb2Operations;
+import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.component.opensearch.OpensearchConstants;
 import org.apache.camel.component.redis.RedisConstants;
@@ -37,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -55,6 +57,8 @@ class PlatformBackendsTest {
     ProducerTemplate template;
     @Autowired
     SqsClient sqs;
+    @Autowired
+    S3Client s3;
     @Autowired
     RestClient openSearch;
     @Autowired
@@ -215,6 +219,21 @@ class PlatformBackendsTest {
                 "opensearch://mangaassist?operation=Search&indexName=manga-catalog", query, HitsMetadata.class);
         assertThat(hits.hits()).hasSize(1);
         assertThat(hits.hits().get(0).id()).isEqualTo(near);
+    }
+
+    @Test
+    void s3StoresAndReturnsAnObjectInTheDeclaredBucketThroughTheCamelComponent() {
+        String key = "platform-test/" + shortId() + ".json";
+        String body = "{\"title\":\"ワンピース 42\"}";
+        // PutObject with the flexible checksums off (S3Proxy answers NotImplemented to them) and no bucket check failing
+        template.requestBodyAndHeaders("aws2-s3://manga-assist-async-results", body,
+                Map.of(AWS2S3Constants.KEY, key, AWS2S3Constants.CONTENT_TYPE, "application/json"));
+
+        String read = template.requestBodyAndHeader("aws2-s3://manga-assist-async-results?operation=getObject", null,
+                AWS2S3Constants.KEY, key, String.class);
+        assertThat(read).isEqualTo(body);
+        assertThat(s3.headObject(b -> b.bucket("manga-assist-async-results").key(key)).contentType())
+                .isEqualTo("application/json");
     }
 
     @Test

@@ -35,6 +35,7 @@ final class ClaudeResponder {
         List<Map<String, String>> items = CatalogFacts.parse(request.system());
         items.addAll(CatalogFacts.parse(question));
         String text = IntentAnswers.isClassification(request.system()) ? IntentAnswers.classify(question)
+                : ModerationAnswers.isModeration(request.system()) ? ModerationAnswers.judge(question)
                 : items.isEmpty() ? generic(question, japanese) : grounded(items, japanese);
 
         String stopReason = "end_turn";

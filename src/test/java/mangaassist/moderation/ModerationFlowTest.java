@@ -1,0 +1,252 @@
+package mangaassist.moderation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import mangaassist.devstack.EmbeddedStack;
+import mangaassist.devstack.bedrock.EmulatorControl;
+import mangaassist.devstack.bedrock.Fault;
+import mangaassist.platform.TopologyProperties;
+import mangaassist.support.FlowTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The moderation flow end to end on the embedded stack: the API, ElasticMQ's standard queue and its redrive policy, the
+ * Bedrock emulator (its moderation answers, injected faults), S3Proxy, where the results are read back.
+ *
+ * <p>As EnrichmentFlowTest does, this class sets the queue's VisibilityTimeout to 2 s through SQS while it runs (the
+ * topology's 120 s would make 3 receives take 6 minutes) and puts it back after each test.
+ */
+@FlowTest
+class ModerationFlowTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration TEST_VISIBILITY = Duration.ofSeconds(2);
+    private static final String HAIKU = "anthropic.claude-3-haiku";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    TestRestTemplate http;
+    @Autowired
+    SqsClient sqs;
+    @Autowired
+    S3Client s3;
+    @Autowired
+    ModerationProperties properties;
+    @Autowired
+    TopologyProperties topology;
+    EmulatorControl bedrock;
+
+    String queueUrl;
+    String dlqUrl;
+
+    @BeforeEach
+    void shortVisibility() {
+        queueUrl = sqs.getQueueUrl(b -> b.queueName(properties.queue())).queueUrl();
+        dlqUrl = sqs.getQueueUrl(b -> b.queueName(properties.deadLetterQueue())).queueUrl();
+        visibility(TEST_VISIBILITY);
+        bedrock = EmbeddedStack.shared().bedrock().control().reset();
+    }
+
+    @AfterEach
+    void topologyVisibility() {
+        bedrock.reset();
+        visibility(topology.queues().stream().filter(q -> q.name().equals(properties.queue())).findFirst()
+                .orElseThrow().visibilityTimeout());
+    }
+
+    @Test
+    void aJobThroughTheApiEndsAsItsVerdictInS3UnderTheDayItWasSent() throws Exception {
+        String contentId = id("review");
+        Instant before = Instant.now();
+        ResponseEntity<JsonNode> answer = post(Map.of("contentId", contentId, "contentType", "review",
+                "text", "ネタバレですが、最後に主人公が勝ちます。"));
+
+        assertThat(answer.getStatusCode().value()).isEqualTo(202);
+        String messageId = answer.getBody().path("messageId").asText();
+        assertThat(messageId).isNotBlank();
+        S3Object stored = awaitResult(contentId);
+        JsonNode result = read(stored.key());
+
+        assertThat(result.path("verdict").asText()).isEqualTo("review");
+        assertThat(result.path("reasons").toString()).contains("possible unmarked spoiler");
+        assertThat(result.path("contentType").asText()).isEqualTo("review");
+        assertThat(result.path("messageId").asText()).isEqualTo(messageId);
+        assertThat(result.path("model").asText()).isEqualTo(properties.model());
+        Instant sentAt = Instant.parse(result.path("sentAt").asText());
+        assertThat(sentAt).isBetween(before.minusSeconds(1), Instant.now());
+        assertThat(stored.key()).isEqualTo(properties.resultsPrefix() + "/" + sentAt.atZone(ZoneOffset.UTC).toLocalDate()
+                + "/" + contentId + ".json");
+        JsonNode request = requestsAbout(contentId).get(0);
+        assertThat(request.path("system").asText()).contains("content moderator");
+        assertThat(request.path("temperature").asDouble()).isZero();
+        assertThat(request.path("messages").path(0).path("content").asText())
+                .contains("Content type: review").contains("<content>\nネタバレですが");
+        assertThat(bedrock.invocationsFor(HAIKU)).isEqualTo(1);
+    }
+
+    @Test
+    void anotherProducersMessageIsModeratedTheSameWay() throws Exception {
+        String blocked = id("threat");
+        String allowed = id("praise");
+        send("{\"contentId\":\"" + blocked + "\",\"contentType\":\"comment\",\"text\":\"I will kill you\",\"extra\":1}");
+        send("{\"contentId\":\"" + allowed + "\",\"contentType\":\"chat_message\",\"text\":\"最高の漫画です\"}");
+
+        JsonNode block = read(awaitResult(blocked).key());
+        JsonNode allow = read(awaitResult(allowed).key());
+
+        assertThat(block.path("verdict").asText()).isEqualTo("block");
+        assertThat(block.path("reasons").toString()).contains("threat of violence");
+        assertThat(allow.path("verdict").asText()).isEqualTo("allow");
+        assertThat(allow.path("reasons")).isEmpty();
+    }
+
+    @Test
+    void aPermanentFailureGoesToTheDlqAtOnceWithItsReason() {
+        String marker = id("poison");
+        send("not json " + marker);
+        send("{\"contentId\":\"../" + marker + "\",\"text\":\"  \"}");
+
+        Message unreadable = awaitDeadLetter(m -> m.body().equals("not json " + marker));
+        Message invalid = awaitDeadLetter(m -> m.body().contains("../" + marker));
+
+        assertThat(reason(unreadable)).isEqualTo("INVALID_BODY: not a JSON object");
+        assertThat(reason(invalid)).startsWith("INVALID_FIELDS:").contains("contentId must be 1-128 ASCII letters")
+                .contains("contentType is required").contains("text is required");
+        // received once, deleted by the flow: not moved by the redrive after 3 receives
+        assertThat(unreadable.attributes()).doesNotContainKey(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN);
+        assertThat(invalid.attributes()).doesNotContainKey(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN);
+        assertThat(invalid.messageAttributes().get(ModerationSteps.ATTRIBUTE_SOURCE_MESSAGE).stringValue()).isNotBlank();
+        assertThat(bedrock.invocations()).isZero();
+    }
+
+    @Test
+    void aTransientFailureIsRedeliveredAndThenSucceeds() throws Exception {
+        String contentId = id("retried");
+        bedrock.failNext(Fault.THROTTLING, 1, HAIKU);
+        post(Map.of("contentId", contentId, "contentType", "review", "text", "Good volume " + contentId));
+
+        JsonNode result = read(awaitResult(contentId).key());
+
+        assertThat(result.path("verdict").asText()).isEqualTo("allow");
+        assertThat(requestsAbout(contentId)).hasSize(2);
+    }
+
+    @Test
+    void aFailureOnEveryReceiveIsMovedToTheDlqByTheRedriveAfterExactlyThree() {
+        String contentId = id("throttled");
+        bedrock.failNext(Fault.MODEL_TIMEOUT, 3, HAIKU);
+        post(Map.of("contentId", contentId, "contentType", "review", "text", "Slow " + contentId));
+
+        Message dead = awaitDeadLetter(m -> m.body().contains(contentId));
+
+        assertThat(requestsAbout(contentId)).hasSize(3);
+        assertThat(dead.attributes().get(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN)).endsWith(properties.queue());
+        // the queue's redrive gives no reason
+        assertThat(dead.messageAttributes()).doesNotContainKey(ModerationSteps.ATTRIBUTE_REASON);
+        assertThat(results(contentId)).isEmpty();
+    }
+
+    @Test
+    void badFieldsAreRefusedWithAnErrorPerField() {
+        ResponseEntity<JsonNode> answer = post(Map.of("contentId", "a/b", "contentType", "Review!", "text", 42));
+
+        assertThat(answer.getStatusCode().value()).isEqualTo(400);
+        assertThat(answer.getBody().path("code").asText()).isEqualTo("INVALID_JOB");
+        List<String> fields = new ArrayList<>();
+        answer.getBody().path("errors").forEach(e -> fields.add(e.path("field").asText()));
+        assertThat(fields).containsExactly("contentId", "contentType", "text");
+        assertThat(bedrock.invocations()).isZero();
+    }
+
+    // --- helpers
+
+    private static String id(String label) {
+        return label + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private void send(String body) {
+        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body));
+    }
+
+    private ResponseEntity<JsonNode> post(Object body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        try {
+            return http.postForEntity("/api/moderation/jobs", new HttpEntity<>(JSON.writeValueAsString(body), headers),
+                    JsonNode.class);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<S3Object> results(String contentId) {
+        return s3.listObjectsV2(b -> b.bucket(properties.bucket()).prefix(properties.resultsPrefix() + "/")).contents()
+                .stream().filter(o -> o.key().endsWith("/" + contentId + ".json")).toList();
+    }
+
+    private S3Object awaitResult(String contentId) {
+        return await().atMost(WAIT).until(() -> results(contentId), r -> r.size() == 1).get(0);
+    }
+
+    private JsonNode read(String key) throws Exception {
+        return JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(properties.bucket()).key(key)).asUtf8String());
+    }
+
+    /** The model requests whose content names the id. */
+    private List<JsonNode> requestsAbout(String contentId) {
+        return bedrock.requests().stream().map(EmulatorControl.RecordedRequest::body)
+                .filter(b -> b != null && b.path("messages").path(0).path("content").asText().contains(contentId)).toList();
+    }
+
+    /** Takes the first DLQ message that matches off the DLQ; others stay visible for their own tests. */
+    private Message awaitDeadLetter(Predicate<Message> matches) {
+        return await().atMost(WAIT).until(() -> {
+            for (Message m : sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10).visibilityTimeout(0)
+                    .messageSystemAttributeNamesWithStrings("All").messageAttributeNames("All")).messages()) {
+                if (matches.test(m)) {
+                    sqs.deleteMessage(b -> b.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
+                    return m;
+                }
+            }
+            return null;
+        }, m -> m != null);
+    }
+
+    private static String reason(Message message) {
+        MessageAttributeValue value = message.messageAttributes().get(ModerationSteps.ATTRIBUTE_REASON);
+        return value == null ? "" : value.stringValue();
+    }
+
+    private void visibility(Duration timeout) {
+        sqs.setQueueAttributes(b -> b.queueUrl(queueUrl)
+                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(timeout.toSeconds()))));
+    }
+}
