@@ -103,7 +103,8 @@ import org.springframework.test.context.TestPropertySource;
  *
  * <p>Its own Spring contexts (the application's, with the task executor's pool of 200 set explicitly; the baseline
  * with coalescing off), never the flow tests' shared one; the {@code benchmark} tag keeps it out of {@code ./mvnw test}.
- * It fails only when a run is invalid: an unexpected answer, a call refused by the ERP's rate limit, or a phase
+ * It fails only when a run is invalid: an unexpected answer, a call refused by the ERP under the strict rule (the adaptive
+ * rule's refusals are reported against the 0.1 % target), or a phase
  * over its time bound.
  */
 @Tag("benchmark")
@@ -190,7 +191,8 @@ class InventoryBenchmark {
         double warmShare = Double.parseDouble(System.getProperty("bench.inventory.warm-jit-share", "0.03"));
         for (int round = 1; warmup > 0 && round <= rounds; round++) {
             // not measured: JIT, CXF, Tomcat's and the HTTP client's connections, the Redis pool start slow
-            List<Lookup> lookups = bench.distinctLookups(warmup, Math.min(CATALOG_WARMUP, warmup));
+            // the catalog's ISBNs are few: only the first round takes some
+            List<Lookup> lookups = bench.distinctLookups(warmup, round == 1 ? Math.min(CATALOG_WARMUP, warmup) : 0);
             if (bench.warmup(round == 1 ? "warmup" : "warmup " + round, lookups) < warmShare) {
                 break;
             }
@@ -477,7 +479,11 @@ class InventoryBenchmark {
             // the run is only valid with the expected answers and no call refused by the ERP (figures are never asserted)
             assertThat(phase.path("unexpected").path("count").asLong())
                     .as("unexpected answers in phase %s: %s", name, phase.path("unexpected")).isZero();
-            assertThat(stats.rateLimitedCalls()).as("calls refused by the ERP's rate limit in phase %s", name).isZero();
+            // the strict rule promises no refusal at all; the adaptive one bets on arrival lags and learns from the
+            // refusals it loses (a target of at most 0.1 % of the calls, reported, not asserted: the machine is shared)
+            if (inventory.erp().rateMode() == InventoryProperties.RateMode.STRICT) {
+                assertThat(stats.rateLimitedCalls()).as("calls refused by the ERP's rate limit in phase %s (strict rule)", name).isZero();
+            }
         }
 
         /** The rate limiter and the simulator count in sliding seconds: start every phase on quiet ones. */
@@ -647,6 +653,9 @@ class InventoryBenchmark {
                 t.put("note", "informational: the benchmark never fails on them");
                 t.putObject("lookupsPerS").put("target", ">= " + TARGET_DISTINCT_LOOKUPS_PER_S)
                         .put("actual", round(n / seconds)).put("met", n / seconds >= TARGET_DISTINCT_LOOKUPS_PER_S);
+                double refusedShare = stats.totalCalls() == 0 ? 0 : (double) stats.rateLimitedCalls() / stats.totalCalls();
+                t.putObject("refusedShare").put("target", "<= 0.001").put("actual", refusedShare)
+                        .put("met", refusedShare <= 0.001);
                 t.putObject("maxCallsInAnySecond").put("target", "<= " + TARGET_MAX_CALLS_IN_ANY_SECOND)
                         .put("actual", stats.maxCallsInAnySecond())
                         .put("met", stats.maxCallsInAnySecond() <= TARGET_MAX_CALLS_IN_ANY_SECOND);
@@ -947,7 +956,7 @@ class InventoryBenchmark {
                     l.path("p99").asDouble(), l.path("max").asDouble(), p.path("outcomes")));
         });
         b.append("  max1s = most ERP calls the simulator received in any sliding 1 s; refus = calls the simulator refused "
-                + "(rate limit, must be 0); steady = between the 10th and 90th percentile of completions\n");
+                + "(strict rule: 0; adaptive: target <= 0.1 % of calls); steady = between the 10th and 90th percentile of completions\n");
         r.path("phases").fields().forEachRemaining(f -> {
             JsonNode p = f.getValue();
             JsonNode e = p.path("erp");
@@ -999,8 +1008,11 @@ class InventoryBenchmark {
             if (p.has("targets")) {
                 JsonNode t = p.path("targets");
                 b.append(String.format(Locale.ROOT, "  targets (informational, never asserted): lookups/s >= %.0f: actual %.1f -> %s; "
+                                + "ERP refusals <= 0.1 %% of calls: actual %.2f %% -> %s; "
                                 + "max ERP calls in any 1 s <= %d: actual %d -> %s%n", TARGET_DISTINCT_LOOKUPS_PER_S,
                         t.path("lookupsPerS").path("actual").asDouble(), t.path("lookupsPerS").path("met").asBoolean() ? "met" : "NOT met",
+                        t.path("refusedShare").path("actual").asDouble() * 100,
+                        t.path("refusedShare").path("met").asBoolean() ? "met" : "NOT met",
                         TARGET_MAX_CALLS_IN_ANY_SECOND, t.path("maxCallsInAnySecond").path("actual").asInt(),
                         t.path("maxCallsInAnySecond").path("met").asBoolean() ? "met" : "NOT met"));
             }
