@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import mangaassist.platform.AsyncJobMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -42,7 +43,8 @@ class EnrichmentBeansTest {
     private final EnrichmentQueues queues = Mockito.mock(EnrichmentQueues.class);
     private final EnrichmentSender sender = new EnrichmentSender(queues);
     private final EnrichmentGroupOrder groupOrder = new EnrichmentGroupOrder();
-    private final EnrichmentSteps steps = new EnrichmentSteps(PROPERTIES, queues, groupOrder, new SimpleMeterRegistry());
+    private final EnrichmentSteps steps = new EnrichmentSteps(PROPERTIES, queues, groupOrder,
+            new AsyncJobMetrics(new SimpleMeterRegistry()));
 
     // --- ids (seed: group manga-<id[:8]>, dedup sha256(id:type:time//300))
 
