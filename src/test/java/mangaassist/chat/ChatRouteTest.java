@@ -40,8 +40,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The chat routes with Bedrock, Redis and DynamoDB replaced by mocks: what the route sends to each and
  * what it makes of their answers, without any backend.
  */
-// not the queue flows' YAML routes: their aws2-sqs endpoints look their queues up as they are created
-@TestPropertySource(properties = "camel.main.routes-exclude-pattern=**/enrichment.camel.yaml")
+// of the YAML routes only the shared error handling: the queue flows' aws2-sqs endpoints look their queues up as they
+// are created, and the metrics routes poll SQS
+@TestPropertySource(properties = "camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml")
 class ChatRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -30,7 +30,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  */
 @TestPropertySource(properties = {
         // the YAML routes alone: the Java routes would check their backends as they start
-        "camel.main.java-routes-exclude-pattern=routes/*"})
+        "camel.main.java-routes-exclude-pattern=routes/*",
+        // and of those the enrichment flow's (the other queue flows' aws2-sqs endpoints look their queues up as they
+        // are created)
+        "camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml,classpath:camel/enrichment.camel.yaml"})
 class EnrichmentRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();

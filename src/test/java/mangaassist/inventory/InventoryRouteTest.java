@@ -33,8 +33,9 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @TestPropertySource(properties = {
         // the inventory routes alone: the chat's would check their backends (DynamoDB, ...) as they start
         "camel.main.java-routes-exclude-pattern=routes/ChatRoutes*",
-        // nor the queue flows' YAML routes: their aws2-sqs endpoints look their queues up as they are created
-        "camel.main.routes-exclude-pattern=**/enrichment.camel.yaml",
+        // of the YAML routes only the shared error handling: the queue flows' aws2-sqs endpoints look their queues up
+        // as they are created, and the metrics routes poll SQS
+        "camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml",
         // no Redis here: the ERP budget in this instance's memory (the shared one: SharedErpRateLimiterTest, flow tests)
         "mangaassist.inventory.erp.budget.shared=false",
         "mangaassist.inventory.erp.retry-delay=10ms"})
