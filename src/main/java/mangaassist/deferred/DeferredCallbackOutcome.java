@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The callback's outcome (enrich's aggregation, also called when it failed): the task stays the body; a failure is
- * translated here, at the callback's boundary, once its retries are spent. A target that refuses the result (4xx other
- * than 408 and 429) will refuse it again: permanent ({@link DeferredRejectedException}, the message goes to the DLQ).
+ * translated here, at the callback's boundary, once its retries are spent. A target that refuses the result (3xx, 4xx
+ * other than 408 and 429) will refuse it again: permanent ({@link DeferredRejectedException}, the message goes to the DLQ).
  * Anything else (5xx, 408, 429, a timeout, no connection) may pass later: {@link DeferredCallbackException}, the
  * message stays for redelivery. Neither message names more of the target than its scheme, host and port.
  */
@@ -41,9 +41,12 @@ public class DeferredCallbackOutcome implements AggregationStrategy {
         return new DeferredCallbackException("CALLBACK_FAILED: " + cause.getClass().getSimpleName() + " calling " + target);
     }
 
-    /** 4xx but 408 (timeout) and 429 (too many requests): the target will answer the same again. */
+    /**
+     * 4xx but 408 (timeout) and 429 (too many requests): the target will answer the same again. A 3xx too: redirects
+     * are not followed (the target a job names is the one called), so it would only be answered again.
+     */
     static boolean permanent(int status) {
-        return status >= 400 && status < 500 && status != 408 && status != 429;
+        return status >= 300 && status < 500 && status != 408 && status != 429;
     }
 
     private static <T extends Throwable> T find(Throwable failure, Class<T> type) {

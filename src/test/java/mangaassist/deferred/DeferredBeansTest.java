@@ -198,6 +198,8 @@ class DeferredBeansTest {
 
         assertThat(DeferredCallbackOutcome.translate(failed(404), target)).isInstanceOf(DeferredRejectedException.class)
                 .hasMessage("CALLBACK_REFUSED: HTTP 404 from https://client.example:8443");
+        assertThat(DeferredCallbackOutcome.translate(failed(301), target)).as("redirects are not followed")
+                .isInstanceOf(DeferredRejectedException.class);
         assertThat(DeferredCallbackOutcome.translate(failed(429), target)).isInstanceOf(DeferredCallbackException.class);
         assertThat(DeferredCallbackOutcome.translate(failed(408), target)).isInstanceOf(DeferredCallbackException.class);
         assertThat(DeferredCallbackOutcome.translate(failed(502), target)).isInstanceOf(DeferredCallbackException.class)
