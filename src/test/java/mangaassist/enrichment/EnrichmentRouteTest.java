@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
         // the schedule on, every second, with a leader lock of this test's own
         "mangaassist.enrichment.schedule.enabled=true",
         "mangaassist.enrichment.schedule.cron=* * * * * *",
-        "mangaassist.cluster.root=${java.io.tmpdir}/mangaassist-enrichment-route-test-${random.uuid}"})
+        "mangaassist.cluster.root=target/cluster/enrichment-route-test-${random.uuid}"})
 class EnrichmentRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
