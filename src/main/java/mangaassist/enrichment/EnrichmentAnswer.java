@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 /** The model's text as the enrichment to store (seed: {@code json.loads}, else {@code {"raw_text": text}}). */
-final class EnrichmentAnswer {
+public final class EnrichmentAnswer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Only a whole document: by default "12 angry men" would read as 12. */
@@ -16,7 +16,7 @@ final class EnrichmentAnswer {
     private EnrichmentAnswer() {
     }
 
-    static JsonNode parse(String text) {
+    public static JsonNode parse(String text) {
         JsonNode parsed = json(text.strip());
         if (parsed == null) {
             // better than the seed: Claude often fences its JSON in ```json ... ```

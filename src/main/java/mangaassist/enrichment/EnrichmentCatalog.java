@@ -47,21 +47,29 @@ public class EnrichmentCatalog {
     }
 
     public EnrichmentTask store(EnrichmentTask task) {
-        String type = task.job().enrichmentType();
-        AttributeValue data = attribute(task.enrichment());
+        write(task.job().mangaId(), task.job().enrichmentType(), task.enrichment());
+        return task;
+    }
+
+    /**
+     * Writes {@code enrichment.<type>} of item {@code mangaId} as this flow does: also what other flows produce for the
+     * catalog (the deferred flow's batch recommendations are {@code enrichment.recommendations}).
+     */
+    public void write(String mangaId, String type, JsonNode enrichment) {
+        AttributeValue data = attribute(enrichment);
         AttributeValue now = AttributeValue.fromN(String.valueOf(clock.instant().getEpochSecond()));
         for (int attempt = 0; ; attempt++) {
             try {
-                dynamoDb.updateItem(nested(task.job().mangaId(), type, data, now));
-                return task;
+                dynamoDb.updateItem(nested(mangaId, type, data, now));
+                return;
             } catch (ConditionalCheckFailedException noMap) {
                 try {
-                    dynamoDb.updateItem(whole(task.job().mangaId(), type, data, now));
-                    return task;
+                    dynamoDb.updateItem(whole(mangaId, type, data, now));
+                    return;
                 } catch (ConditionalCheckFailedException mapAppeared) {
                     if (attempt > 0) {
                         // the attribute exists and is not a map: nothing this message can fix by itself
-                        throw new IllegalStateException("Item " + task.job().mangaId() + " has an '" + ENRICHMENT
+                        throw new IllegalStateException("Item " + mangaId + " has an '" + ENRICHMENT
                                 + "' attribute that is not a map", mapAppeared);
                     }
                 }

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -19,6 +17,8 @@ import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+
+import mangaassist.platform.AsyncJobMetrics;
 
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * The consumer's steps (seed 000 §2.3), each one transformation of the {@link EnrichmentTask} in the body: read the
  * message, build the model request, read the answer, and account for the outcome.
  *
- * <p>Metrics: {@code mangaassist.enrichment.job.duration{type,status}} (the seed's AsyncJobDuration; status
- * success|failure) and {@code mangaassist.errors{flow=enrichment,code}}.
+ * <p>Metrics ({@link AsyncJobMetrics}): {@code mangaassist.async.job.duration{flow=enrichment,type,status}} (the seed's
+ * AsyncJobDuration; status success|failure) and {@code mangaassist.errors{flow=enrichment,code}}.
  */
 @Component("enrichmentSteps")
 public class EnrichmentSteps {
@@ -45,20 +45,22 @@ public class EnrichmentSteps {
     /** The group of a rejected message that came without one (it cannot have: FIFO; kept for safety). */
     static final String NO_GROUP = "enrichment-rejected";
 
+    static final String FLOW = "enrichment";
+
     private static final Logger LOG = LoggerFactory.getLogger(EnrichmentSteps.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EnrichmentProperties properties;
     private final EnrichmentQueues queues;
     private final EnrichmentGroupOrder groupOrder;
-    private final MeterRegistry meters;
+    private final AsyncJobMetrics metrics;
 
     public EnrichmentSteps(EnrichmentProperties properties, EnrichmentQueues queues, EnrichmentGroupOrder groupOrder,
-                           MeterRegistry meters) {
+                           AsyncJobMetrics metrics) {
         this.properties = properties;
         this.queues = queues;
         this.groupOrder = groupOrder;
-        this.meters = meters;
+        this.metrics = metrics;
     }
 
     /**
@@ -142,7 +144,7 @@ public class EnrichmentSteps {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         groupOrder.failed(task);
         record(task, "failure");
-        meters.counter("mangaassist.errors", "flow", "enrichment", "code", errorCode(cause)).increment();
+        metrics.error(FLOW, AsyncJobMetrics.errorCode(cause));
         throw cause != null ? cause : new IllegalStateException("enrichment failed");
     }
 
@@ -150,7 +152,7 @@ public class EnrichmentSteps {
     public void rejected(EnrichmentTask task) {
         record(task, "failure");
         String code = task.rejection().substring(0, Math.max(0, task.rejection().indexOf(':')));
-        meters.counter("mangaassist.errors", "flow", "enrichment", "code", code.isEmpty() ? "REJECTED" : code).increment();
+        metrics.error(FLOW, code.isEmpty() ? "REJECTED" : code);
         LOG.warn("Enrichment message {} rejected, sent to the DLQ: {}", task.messageId(), task.rejection());
     }
 
@@ -176,18 +178,7 @@ public class EnrichmentSteps {
     }
 
     private long record(EnrichmentTask task, String status) {
-        long nanos = System.nanoTime() - task.startNanos();
-        Timer.builder("mangaassist.enrichment.job.duration").description("Enrichment job duration (the seed's AsyncJobDuration)")
-                .tag("type", task.typeTag()).tag("status", status).register(meters).record(nanos, TimeUnit.NANOSECONDS);
-        return nanos;
-    }
-
-    static String errorCode(Throwable cause) {
-        if (cause == null) {
-            return "UNKNOWN";
-        }
-        String name = cause.getClass().getSimpleName();
-        return name.endsWith("Exception") ? name.substring(0, name.length() - "Exception".length()) : name;
+        return metrics.finished(FLOW, task.typeTag(), AsyncJobMetrics.SUCCESS.equals(status), task.startNanos());
     }
 
     private static JsonNode titleOrDefault(JsonNode title) {

@@ -25,11 +25,12 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * One AWS SDK client per service, built from {@code mangaassist.aws.*}. Camel's aws2-sqs, aws2-ddb,
- * aws2-ddbstream, aws2-eventbridge, aws2-s3 and aws-bedrock components autowire these beans, so no route
+ * aws2-ddbstream, aws2-eventbridge, aws2-s3, aws2-sns and aws-bedrock components autowire these beans, so no route
  * carries an endpoint, a region or a key.
  */
 @Configuration(proxyBeanMethods = false)
@@ -60,6 +61,12 @@ public class AwsClientsConfiguration {
     @Bean(destroyMethod = "close")
     public EventBridgeClient eventBridgeClient() {
         return sync(EventBridgeClient.builder(), "eventbridge").build();
+    }
+
+    /** The deferred flow's SNS callbacks (aws profile); created everywhere, used only where sns: targets are on. */
+    @Bean(destroyMethod = "close")
+    public SnsClient snsClient() {
+        return sync(SnsClient.builder(), "sns").build();
     }
 
     @Bean(destroyMethod = "close")

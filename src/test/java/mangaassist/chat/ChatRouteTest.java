@@ -66,7 +66,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * directly, the model's response stream mocked at the SDK, the frames each client gets caught at chat-reply.
  */
 // of the YAML routes only the shared error handling: the flows' aws2-sqs and aws2-s3 endpoints look their queues and
-// buckets up as they are created
+// buckets up as they are created, and the metrics routes poll SQS
 @TestPropertySource(properties = {"camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml",
         // every streamed delta its own partial frame, so that the frames can be asserted one by one
         "mangaassist.chat.websocket.partial-interval=0ms"})

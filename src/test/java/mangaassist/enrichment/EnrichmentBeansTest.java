@@ -15,6 +15,8 @@ import java.util.stream.IntStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import mangaassist.platform.AsyncJobMetrics;
+import mangaassist.support.ProfileProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -42,7 +44,8 @@ class EnrichmentBeansTest {
     private final EnrichmentQueues queues = Mockito.mock(EnrichmentQueues.class);
     private final EnrichmentSender sender = new EnrichmentSender(queues);
     private final EnrichmentGroupOrder groupOrder = new EnrichmentGroupOrder();
-    private final EnrichmentSteps steps = new EnrichmentSteps(PROPERTIES, queues, groupOrder, new SimpleMeterRegistry());
+    private final EnrichmentSteps steps = new EnrichmentSteps(PROPERTIES, queues, groupOrder,
+            new AsyncJobMetrics(new SimpleMeterRegistry()));
 
     // --- ids (seed: group manga-<id[:8]>, dedup sha256(id:type:time//300))
 
@@ -209,6 +212,92 @@ class EnrichmentBeansTest {
         assertThat(groupOrder.heldBack(a, poll(1))).isTrue();
         assertThat(groupOrder.heldBack(b, poll(2))).isFalse();
         assertThat(groupOrder.heldBack(a, poll(0))).as("a new poll").isFalse();
+    }
+
+    // --- the scheduled producer (the seed's EventBridge schedule)
+
+    @Test
+    void theBacklogScansTypeAfterTypeAndPageAfterPageQueuingTheItemsWithATitle() {
+        EnrichmentBacklog backlog = backlog(List.of("synopsis", "tags"), 100);
+        Map<String, AttributeValue> more = Map.of("mangaId", AttributeValue.fromS("b-2"));
+
+        EnrichmentBacklog.Backlog run = backlog.start();
+        assertThat(run.type()).isEqualTo("synopsis");
+        run = backlog.next(run, new EnrichmentBacklog.Page(List.of(item("a-1", "A", "あ"), item("b-2", "B", null)), more));
+        assertThat(run.startKey()).isEqualTo(more);
+        assertThat(backlog.scanning(run)).isTrue();
+        run = backlog.next(run, new EnrichmentBacklog.Page(List.of(Map.of("mangaId", AttributeValue.fromS("untitled"))), null));
+        assertThat(run.type()).as("the next type from its first page").isEqualTo("tags");
+        assertThat(run.startKey()).isNull();
+        run = backlog.next(run, new EnrichmentBacklog.Page(List.of(item("a-1", "A", "あ")), Map.of()));
+
+        assertThat(backlog.scanning(run)).isFalse();
+        assertThat(run.skipped()).isEqualTo(1);
+        assertThat(run.jobs()).extracting(j -> j.mangaId() + ":" + j.enrichmentType() + ":" + j.priority())
+                .containsExactly("a-1:synopsis:low", "b-2:synopsis:low", "a-1:tags:low");
+        assertThat(run.jobs().get(0).manga().titleJp()).isEqualTo("あ");
+        EnrichmentSubmission submission = backlog.submission(run);
+        assertThat(submission.entries()).extracting(EnrichmentSubmission.Entry::groupId)
+                .containsExactly("manga-a-1", "manga-b-2", "manga-a-1");
+        assertThat(new HashSet<>(submission.entries().stream().map(EnrichmentSubmission.Entry::deduplicationId).toList())).hasSize(3);
+    }
+
+    @Test
+    void aRunQueuesAtMostMaxJobsPerRun() {
+        EnrichmentBacklog backlog = backlog(List.of("synopsis", "tags"), 2);
+
+        EnrichmentBacklog.Backlog run = backlog.next(backlog.start(), new EnrichmentBacklog.Page(
+                List.of(item("a-1", "A", null), item("b-2", "B", null), item("c-3", "C", null)),
+                Map.of("mangaId", AttributeValue.fromS("c-3"))));
+
+        assertThat(backlog.scanning(run)).isFalse();
+        assertThat(run.jobs()).hasSize(2);
+    }
+
+    @Test
+    void theScanAsksOnlyForTheItemsLackingTheTypeAndOnlyForTheirIdAndTitles() {
+        EnrichmentBacklog backlog = backlog(List.of("tags"), 100);
+        Exchange exchange = exchange();
+        Map<String, AttributeValue> from = Map.of("mangaId", AttributeValue.fromS("x"));
+
+        backlog.scanRequest(new EnrichmentBacklog.Backlog(List.of("tags"), 0, from, List.of(), 0, false), exchange);
+
+        assertThat(exchange.getMessage().getHeader("CamelAwsDdbFilterExpression")).isEqualTo("attribute_not_exists(#e.#t)");
+        assertThat(exchange.getMessage().getHeader("CamelAwsDdbFilterExpressionAttributeNames"))
+                .isEqualTo(Map.of("#e", "enrichment", "#t", "tags", "#title", "title", "#titleJp", "titleJp"));
+        assertThat(exchange.getMessage().getHeader("CamelAwsDdbProjectExpression")).isEqualTo("mangaId, #title, #titleJp");
+        assertThat(exchange.getMessage().getHeader("CamelAwsDdbStartKey")).isEqualTo(from);
+        assertThat(exchange.getMessage().getHeader("CamelAwsDdbLimit")).isEqualTo(50);
+    }
+
+    @Test
+    void anUnknownTypeInTheScheduleIsRefusedAtStartup() {
+        assertThatThrownBy(() -> backlog(List.of("summary"), 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("summary");
+    }
+
+    @Test
+    void theScheduleIsOffInTheEmbeddedProfileAndOnElsewhere() {
+        assertThat(ProfileProperties.get("embedded", "mangaassist.enrichment.schedule.enabled")).isEqualTo("false");
+        assertThat(ProfileProperties.get("localstack", "mangaassist.enrichment.schedule.enabled")).isEqualTo("true");
+        assertThat(ProfileProperties.get("aws", "mangaassist.enrichment.schedule.enabled")).isEqualTo("true");
+        // the seed's batch window outside the development stack
+        assertThat(ProfileProperties.get("aws", "mangaassist.enrichment.consumer.batch-window-ms")).isEqualTo("30000");
+    }
+
+    private static EnrichmentBacklog backlog(List<String> types, int maxJobs) {
+        return new EnrichmentBacklog(new EnrichmentScheduleProperties(true, "0 0 * * * *", types, "low", 50, maxJobs),
+                PROPERTIES, new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private static Map<String, AttributeValue> item(String id, String title, String titleJp) {
+        Map<String, AttributeValue> item = new java.util.HashMap<>();
+        item.put("mangaId", AttributeValue.fromS(id));
+        item.put("title", AttributeValue.fromS(title));
+        if (titleJp != null) {
+            item.put("titleJp", AttributeValue.fromS(titleJp));
+        }
+        return item;
     }
 
     private static Exchange exchange() {

@@ -65,6 +65,10 @@ class EnrichmentFlowTest {
     EnrichmentProperties properties;
     @Autowired
     TopologyProperties topology;
+    @Autowired
+    org.apache.camel.CamelContext camel;
+    @Autowired
+    org.apache.camel.ProducerTemplate template;
 
     String queueUrl;
     String dlqUrl;
@@ -241,7 +245,56 @@ class EnrichmentFlowTest {
         assertThat(fields).containsExactlyInAnyOrder("mangaId", "title", "enrichmentType", "priority");
     }
 
+    /**
+     * The scheduled producer's work (the schedule itself is off in tests: EnrichmentRouteTest fires it): catalog items
+     * lacking an enrichment type get a job of it, items having it get none, items without a title are skipped.
+     */
+    @Test
+    void theBackfillQueuesJobsOnlyForTheTypesAnItemLacks() {
+        assertThat(camel.getRoute("enrichment-schedule")).as("the schedule is off in tests").isNull();
+        String bare = id("bare");
+        String complete = id("complete");
+        String partial = id("partial");
+        String untitled = id("untitled");
+        putItem(bare, "Bare " + bare, null);
+        putItem(complete, "Complete " + complete, Map.of("synopsis", "s", "tags", "t", "recommendations", "r"));
+        putItem(partial, "Partial " + partial, Map.of("synopsis", "s"));
+        putItem(untitled, null, null);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> report = template.requestBody("direct:enrichment-backfill", null, Map.class);
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> jobs = (List<Map<String, Object>>) report.get("jobs");
+        Map<String, List<String>> typesById = new java.util.HashMap<>();
+        jobs.forEach(j -> typesById.computeIfAbsent((String) j.get("mangaId"), k -> new ArrayList<>()).add((String) j.get("enrichmentType")));
+        assertThat(typesById.get(bare)).containsExactlyInAnyOrder("synopsis", "tags", "recommendations");
+        assertThat(typesById.get(partial)).containsExactlyInAnyOrder("tags", "recommendations");
+        assertThat(typesById).doesNotContainKeys(complete, untitled);
+        assertThat(report.get("failed")).isEqualTo(0);
+        assertThat(jobs).allSatisfy(j -> assertThat(j.get("messageId")).isNotNull());
+        // the enrichment consumer does them: every job the run queued (this test's and any other titled item's) is done
+        // before the next test injects faults
+        jobs.forEach(j -> awaitEnrichment((String) j.get("mangaId"), (String) j.get("enrichmentType")));
+        assertThat(item(partial).get("enrichment").m().get("synopsis").s()).as("what it had is kept").isEqualTo("s");
+        assertThat(item(complete).get("enrichment").m().get("tags").s()).isEqualTo("t");
+    }
+
     // --- helpers
+
+    private void putItem(String mangaId, String title, Map<String, String> enrichment) {
+        Map<String, AttributeValue> item = new java.util.HashMap<>();
+        item.put("mangaId", AttributeValue.fromS(mangaId));
+        if (title != null) {
+            item.put("title", AttributeValue.fromS(title));
+        }
+        if (enrichment != null) {
+            Map<String, AttributeValue> map = new java.util.HashMap<>();
+            enrichment.forEach((k, v) -> map.put(k, AttributeValue.fromS(v)));
+            item.put("enrichment", AttributeValue.fromM(map));
+        }
+        dynamoDb.putItem(b -> b.tableName(properties.catalogTable()).item(item));
+    }
 
     private static String id(String label) {
         return label + "-" + UUID.randomUUID().toString().substring(0, 8);

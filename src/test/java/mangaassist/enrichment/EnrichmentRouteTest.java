@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import mangaassist.support.RouteTestSupport;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.component.master.MasterEndpoint;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +22,7 @@ import org.mockito.Mockito;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
@@ -31,8 +35,13 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 @TestPropertySource(properties = {
         // the YAML routes alone: the Java routes would check their backends as they start
         "camel.main.java-routes-exclude-pattern=routes/*",
-        // and of those only this flow's (and the shared error handling): the other flows' endpoints would too
-        "camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml,classpath:camel/enrichment.camel.yaml"})
+        // and of those the enrichment flow's (the other queue flows' aws2-sqs endpoints look their queues up as they
+        // are created)
+        "camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml,classpath:camel/enrichment.camel.yaml",
+        // the schedule on, every second, with a leader lock of this test's own
+        "mangaassist.enrichment.schedule.enabled=true",
+        "mangaassist.enrichment.schedule.cron=* * * * * *",
+        "mangaassist.cluster.root=target/cluster/enrichment-route-test-${random.uuid}"})
 class EnrichmentRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,6 +61,9 @@ class EnrichmentRouteTest extends RouteTestSupport {
         AdviceWith.adviceWith(context, "enrichment-model", a -> a.weaveByToUri("aws-bedrock:*").replace().to("mock:model"));
         AdviceWith.adviceWith(context, "enrichment-process", a -> a.weaveByToUri("bean:enrichmentCatalog*").replace().to("mock:catalog"));
         AdviceWith.adviceWith(context, "enrichment-dead-letter", a -> a.weaveByToUri("aws2-sqs:*").replace().to("mock:dlq"));
+        AdviceWith.adviceWith(context, "enrichment-schedule",
+                a -> a.weaveByToUri("direct:enrichment-backfill").replace().to("mock:backfill"));
+        AdviceWith.adviceWith(context, "enrichment-backfill-scan", a -> a.weaveByToUri("aws2-ddb:*").replace().to("mock:catalog-scan"));
     }
 
     @BeforeEach
@@ -157,6 +169,85 @@ class EnrichmentRouteTest extends RouteTestSupport {
         assertThat(answer.path("errors")).extracting(e -> e.path("field").asText()).containsExactly("mangaId", "priority");
         queue.expectedMessageCount(0);
         queue.assertIsSatisfied();
+    }
+
+    @Test
+    void theScheduleRunsOnTheLeaderOnlyAndStartsTheBackfill() throws Exception {
+        MockEndpoint backfill = camelContext.getEndpoint("mock:backfill", MockEndpoint.class);
+        backfill.setMinimumExpectedMessageCount(1);
+        backfill.setResultWaitTime(20_000);
+
+        backfill.assertIsSatisfied();
+
+        Endpoint from = camelContext.getRoute("enrichment-schedule").getEndpoint();
+        assertThat(from).isInstanceOf(MasterEndpoint.class);
+        assertThat(from.getEndpointUri()).startsWith("master:enrichment-schedule:scheduler:");
+        assertThat(camelContext.hasService(FileLockClusterService.class).isLeader("enrichment-schedule")).isTrue();
+    }
+
+    @Test
+    void theBackfillScansEachTypePageByPageAndQueuesWhatTheItemsLack() throws Exception {
+        MockEndpoint scan = camelContext.getEndpoint("mock:catalog-scan", MockEndpoint.class);
+        scan.whenAnyExchangeReceived(e -> {
+            @SuppressWarnings("unchecked")
+            Map<String, String> names = e.getMessage().getHeader("CamelAwsDdbFilterExpressionAttributeNames", Map.class);
+            Object startKey = e.getMessage().getHeader("CamelAwsDdbStartKey");
+            List<Map<String, AttributeValue>> items = new ArrayList<>();
+            Map<String, AttributeValue> lastKey = null;
+            switch (names.get("#t")) {
+                case "synopsis" -> {
+                    if (startKey == null) {
+                        items.add(catalogItem("a-1", "A"));
+                        items.add(catalogItem("b-2", "B"));
+                        lastKey = Map.of("mangaId", AttributeValue.fromS("b-2"));
+                    } else {
+                        items.add(catalogItem("c-3", "C"));
+                        items.add(Map.of("mangaId", AttributeValue.fromS("untitled-4")));
+                    }
+                }
+                case "tags" -> items.add(catalogItem("a-1", "A"));
+                default -> { }
+            }
+            e.getMessage().setHeader("CamelAwsDdbItems", items);
+            e.getMessage().setHeader("CamelAwsDdbLastEvaluatedKey", lastKey);
+        });
+        List<SendMessageBatchRequest> sends = new ArrayList<>();
+        queue.whenAnyExchangeReceived(e -> {
+            SendMessageBatchRequest request = e.getMessage().getBody(SendMessageBatchRequest.class);
+            sends.add(request);
+            e.getMessage().setBody(SendMessageBatchResponse.builder().successful(request.entries().stream()
+                    .map(en -> SendMessageBatchResultEntry.builder().id(en.id()).messageId("m" + en.id()).build()).toList()).build());
+        });
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> report = template.requestBody("direct:enrichment-backfill", null, Map.class);
+
+        assertThat(report.get("queued")).isEqualTo(4);
+        assertThat(report.get("failed")).isEqualTo(0);
+        // synopsis twice (two pages), tags once, recommendations once
+        assertThat(scan.getReceivedCounter()).isEqualTo(4);
+        Exchange first = scan.getReceivedExchanges().get(0);
+        assertThat(first.getMessage().getHeader("CamelAwsDdbFilterExpression")).isEqualTo("attribute_not_exists(#e.#t)");
+        assertThat(first.getMessage().getHeader("CamelAwsDdbProjectExpression")).isEqualTo("mangaId, #title, #titleJp");
+        assertThat(scan.getReceivedExchanges().get(1).getMessage().getHeader("CamelAwsDdbStartKey"))
+                .isEqualTo(Map.of("mangaId", AttributeValue.fromS("b-2")));
+        List<String> queued = new ArrayList<>();
+        for (SendMessageBatchRequest request : sends) {
+            request.entries().forEach(en -> {
+                try {
+                    JsonNode job = JSON.readTree(en.messageBody());
+                    queued.add(job.path("manga").path("id").asText() + ":" + job.path("enrichmentType").asText()
+                            + ":" + job.path("priority").asText());
+                } catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+        }
+        assertThat(queued).containsExactly("a-1:synopsis:low", "b-2:synopsis:low", "c-3:synopsis:low", "a-1:tags:low");
+    }
+
+    private static Map<String, AttributeValue> catalogItem(String id, String title) {
+        return Map.of("mangaId", AttributeValue.fromS(id), "title", AttributeValue.fromS(title));
     }
 
     private Exchange receive(String body) {

@@ -34,7 +34,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
         // the inventory routes alone: the chat's would check their backends (DynamoDB, ...) as they start
         "camel.main.java-routes-exclude-pattern=routes/ChatRoutes*",
         // of the YAML routes only the shared error handling: the flows' aws2-sqs and aws2-s3 endpoints look their queues
-        // and buckets up as they are created
+        // and buckets up as they are created, and the metrics routes poll SQS
         "camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml",
         // no Redis here: the ERP budget in this instance's memory (the shared one: SharedErpRateLimiterTest, flow tests)
         "mangaassist.inventory.erp.budget.shared=false",

@@ -29,7 +29,10 @@ import org.springframework.test.context.ContextConfiguration;
             "mangaassist.inventory.erp.retry-delay=50ms",
             "mangaassist.inventory.erp.breaker.wait-in-open=1s",
             // unlike the chat's own TTL, so that tests can tell which one an answer was cached for
-            "mangaassist.chat.inventory.cache-ttl=240s"})
+            "mangaassist.chat.inventory.cache-ttl=240s",
+            // a deferred job's callback that hangs is given up in seconds, not 23 s: same behaviour, shorter waits
+            "mangaassist.deferred.callback.timeout-ms=1000",
+            "mangaassist.deferred.callback.retry-delay-ms=100"})
 @ActiveProfiles("embedded")
 @ContextConfiguration(initializers = EmbeddedStackInitializer.class)
 public @interface FlowTest {
