@@ -1,10 +1,9 @@
 package mangaassist.dlq;
 
-import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 import mangaassist.platform.ApiException;
+import mangaassist.platform.QueueUrls;
 import org.springframework.stereotype.Component;
 
 import software.amazon.awssdk.core.exception.SdkException;
@@ -20,10 +19,11 @@ public class DlqQueues {
 
     private final SqsClient sqs;
     private final DlqProperties properties;
-    private final Map<String, String> urls = new ConcurrentHashMap<>();
+    private final QueueUrls urls;
 
-    public DlqQueues(SqsClient sqs, DlqProperties properties) {
+    public DlqQueues(SqsClient sqs, QueueUrls urls, DlqProperties properties) {
         this.sqs = sqs;
+        this.urls = urls;
         this.properties = properties;
     }
 
@@ -59,6 +59,6 @@ public class DlqQueues {
     }
 
     private String url(String name) {
-        return urls.computeIfAbsent(name, n -> sqs.getQueueUrl(b -> b.queueName(n)).queueUrl());
+        return urls.of(name);
     }
 }

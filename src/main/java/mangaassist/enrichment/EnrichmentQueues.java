@@ -1,11 +1,7 @@
 package mangaassist.enrichment;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
+import mangaassist.platform.QueueUrls;
 import org.springframework.stereotype.Component;
-
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The URLs of the flow's queues, looked up once by name. The sends carry prebuilt batch requests (each entry with
@@ -15,24 +11,19 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @Component("enrichmentQueues")
 public class EnrichmentQueues {
 
-    private final SqsClient sqs;
+    private final QueueUrls urls;
     private final EnrichmentProperties properties;
-    private final Map<String, String> urls = new ConcurrentHashMap<>();
 
-    public EnrichmentQueues(SqsClient sqs, EnrichmentProperties properties) {
-        this.sqs = sqs;
+    public EnrichmentQueues(QueueUrls urls, EnrichmentProperties properties) {
+        this.urls = urls;
         this.properties = properties;
     }
 
     public String jobs() {
-        return url(properties.queue());
+        return urls.of(properties.queue());
     }
 
     public String deadLetters() {
-        return url(properties.deadLetterQueue());
-    }
-
-    private String url(String name) {
-        return urls.computeIfAbsent(name, n -> sqs.getQueueUrl(b -> b.queueName(n)).queueUrl());
+        return urls.of(properties.deadLetterQueue());
     }
 }

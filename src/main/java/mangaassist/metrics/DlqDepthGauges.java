@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.platform.AsyncJobMetrics;
+import mangaassist.platform.QueueUrls;
 import mangaassist.platform.TopologyProperties;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -38,10 +39,11 @@ public class DlqDepthGauges {
     private final AsyncJobMetrics metrics;
     private final List<String> queues;
     private final Map<String, AtomicLong> depths = new ConcurrentHashMap<>();
-    private final Map<String, String> urls = new ConcurrentHashMap<>();
+    private final QueueUrls urls;
 
-    public DlqDepthGauges(SqsClient sqs, TopologyProperties topology, MeterRegistry meters, AsyncJobMetrics metrics) {
+    public DlqDepthGauges(SqsClient sqs, QueueUrls urls, TopologyProperties topology, MeterRegistry meters, AsyncJobMetrics metrics) {
         this.sqs = sqs;
+        this.urls = urls;
         this.metrics = metrics;
         this.queues = deadLetterQueues(topology);
         for (String queue : queues) {
@@ -66,7 +68,7 @@ public class DlqDepthGauges {
 
     /** Reads one queue's depth into its gauge; returns it. */
     public long refresh(String queue) {
-        String url = urls.computeIfAbsent(queue, q -> sqs.getQueueUrl(b -> b.queueName(q)).queueUrl());
+        String url = urls.of(queue);
         String value = sqs.getQueueAttributes(b -> b.queueUrl(url)
                 .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
                 .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);

@@ -40,7 +40,7 @@ class MetricsBeansTest {
 
     @Test
     void everyQueueARedrivePolicyNamesHasOneGaugeUnknownUntilRead() {
-        DlqDepthGauges gauges = new DlqDepthGauges(sqs, TOPOLOGY, meters, new AsyncJobMetrics(meters));
+        DlqDepthGauges gauges = new DlqDepthGauges(sqs, new mangaassist.platform.QueueUrls(sqs), TOPOLOGY, meters, new AsyncJobMetrics(meters));
 
         assertThat(gauges.queues()).containsExactly("a-dlq", "b-dlq");
         assertThat(meters.find(DlqDepthGauges.GAUGE).gauges()).hasSize(2);
@@ -57,7 +57,7 @@ class MetricsBeansTest {
                 .thenReturn(GetQueueAttributesResponse.builder()
                         .attributes(Map.of(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "101")).build())
                 .thenThrow(SqsException.builder().message("down").build());
-        DlqDepthGauges gauges = new DlqDepthGauges(sqs, TOPOLOGY, meters, new AsyncJobMetrics(meters));
+        DlqDepthGauges gauges = new DlqDepthGauges(sqs, new mangaassist.platform.QueueUrls(sqs), TOPOLOGY, meters, new AsyncJobMetrics(meters));
 
         assertThat(gauges.refresh("a-dlq")).isEqualTo(101);
         assertThat(meters.get(DlqDepthGauges.GAUGE).tag("queue", "a-dlq").gauge().value()).isEqualTo(101);
