@@ -3,7 +3,6 @@ package mangaassist.enrichment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,10 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +34,7 @@ import mangaassist.devstack.EmbeddedStackInitializer;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.platform.AsyncJobMetrics;
 import mangaassist.support.BenchmarkMachine;
+import mangaassist.support.CpuMeter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedRouteMBean;
@@ -182,7 +180,7 @@ class EnrichmentBenchmark {
         resetRouteStatistics();
         CpuMeter cpu = CpuMeter.start();
         Run run = run(name, n);
-        ObjectNode cpuFigures = cpu.stop(n);
+        ObjectNode cpuFigures = cpu.stop(n, "Job", null);
         ObjectNode phase = JSON.createObjectNode();
         phase.put("what", what);
         phase.put("jobs", n);
@@ -331,72 +329,6 @@ class EnrichmentBenchmark {
         double steadyRate(int n) {
             double seconds = (endNanos - firstDoneNanos) / 1e9;
             return seconds <= 0 ? 0 : (n - 1) / seconds;
-        }
-    }
-
-    /** The JVM's CPU (and its child processes') during a phase, with the busiest thread groups. */
-    static final class CpuMeter {
-
-        static final com.sun.management.OperatingSystemMXBean OS =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
-        final long wallStart = System.nanoTime();
-        final double loadAverageStart = OS.getSystemLoadAverage();
-        final long processStart = OS.getProcessCpuTime();
-        final long childrenStart = childrenCpuNanos();
-        final Map<Long, Long> threadStart = threadCpu();
-
-        static CpuMeter start() {
-            return new CpuMeter();
-        }
-
-        ObjectNode stop(int jobs) {
-            double wall = (System.nanoTime() - wallStart) / 1e9;
-            double process = (OS.getProcessCpuTime() - processStart) / 1e9;
-            double children = (childrenCpuNanos() - childrenStart) / 1e9;
-            Map<Long, Long> end = threadCpu();
-            Map<String, Double> groups = new HashMap<>();
-            long[] ids = end.keySet().stream().mapToLong(Long::longValue).toArray();
-            java.lang.management.ThreadInfo[] infos = THREADS.getThreadInfo(ids);
-            double threads = 0;
-            for (int k = 0; k < ids.length; k++) {
-                if (infos[k] == null) {
-                    continue;
-                }
-                double used = (end.get(ids[k]) - threadStart.getOrDefault(ids[k], 0L)) / 1e9;
-                threads += used;
-                groups.merge(infos[k].getThreadName().replaceAll("\\d+", "N"), used, Double::sum);
-            }
-            ObjectNode node = JSON.createObjectNode();
-            node.put("what", "CPU seconds used during the phase; 'other' = GC, JIT and threads that ended during it");
-            node.put("availableCoreSeconds", round(wall * Runtime.getRuntime().availableProcessors()));
-            node.put("systemLoadAverageAtStart", round(loadAverageStart));
-            node.put("systemLoadAverageAtEnd", round(OS.getSystemLoadAverage()));
-            node.put("jvmCpuSeconds", round(process));
-            node.put("childProcessCpuSeconds", round(children));
-            node.put("cpuMsPerJob", round((process + children) * 1000 / jobs));
-            ObjectNode top = node.putObject("threadGroupsCpuSeconds");
-            groups.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(15)
-                    .forEach(g -> top.put(g.getKey(), round(g.getValue())));
-            top.put("other", round(Math.max(0, process - threads)));
-            return node;
-        }
-
-        static Map<Long, Long> threadCpu() {
-            Map<Long, Long> cpu = new HashMap<>();
-            for (long id : THREADS.getAllThreadIds()) {
-                long nanos = THREADS.getThreadCpuTime(id);
-                if (nanos >= 0) {
-                    cpu.put(id, nanos);
-                }
-            }
-            return cpu;
-        }
-
-        static long childrenCpuNanos() {
-            return ProcessHandle.current().descendants().mapToLong(ph -> ph.info().totalCpuDuration()
-                    .map(Duration::toNanos).orElse(0L)).sum();
         }
     }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +51,7 @@ import mangaassist.devstack.erp.LatencyModel;
 import mangaassist.inventory.erp.ErpCxfClientFactory;
 import mangaassist.inventory.erp.ErpRateLimiter;
 import mangaassist.support.BenchmarkMachine;
+import mangaassist.support.CpuMeter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedRouteMBean;
@@ -456,7 +456,7 @@ class InventoryBenchmark {
             event.phase = name;
             event.lookups = lookups.size();
             event.commit();
-            ObjectNode cpuFigures = cpu.stop(lookups.size());
+            ObjectNode cpuFigures = cpu.stop(lookups.size(), "Lookup", CLIENT_THREAD);
             ErpSimulatorStats stats = erp.stats();
             ObjectNode phase = figures(name, what, lookups, run, stats, managed);
             phase.set("cpu", cpuFigures);
@@ -796,87 +796,6 @@ class InventoryBenchmark {
         String phase;
         @jdk.jfr.Label("Lookups")
         int lookups;
-    }
-
-    /**
-     * CPU used during a phase: by this JVM (client, application and in-process backends), by its child processes
-     * (redis-server), and by thread group (threads alive at the phase's end; digits in names folded). Valid under
-     * contention, unlike timings: it says where the machine's cores went.
-     */
-    static final class CpuMeter {
-
-        static final com.sun.management.OperatingSystemMXBean OS =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
-        final long wallStart = System.nanoTime();
-        final double loadAverageStart = OS.getSystemLoadAverage();
-        final long processStart = OS.getProcessCpuTime();
-        final long childrenStart = childrenCpuNanos();
-        final Map<Long, Long> threadStart = threadCpu();
-        final long jitStart = jitMillis();
-
-        /** Time the JIT compilers spent compiling so far (their threads' time: CPU on a busy machine). */
-        static long jitMillis() {
-            java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
-        }
-
-        static CpuMeter start() {
-            return new CpuMeter();
-        }
-
-        ObjectNode stop(int lookups) {
-            double wall = (System.nanoTime() - wallStart) / 1e9;
-            double process = (OS.getProcessCpuTime() - processStart) / 1e9;
-            double children = (childrenCpuNanos() - childrenStart) / 1e9;
-            Map<Long, Long> end = threadCpu();
-            Map<String, Double> groups = new HashMap<>();
-            long[] ids = end.keySet().stream().mapToLong(Long::longValue).toArray();
-            java.lang.management.ThreadInfo[] infos = THREADS.getThreadInfo(ids);
-            double threads = 0;
-            for (int k = 0; k < ids.length; k++) {
-                if (infos[k] == null) {
-                    continue;
-                }
-                double used = (end.get(ids[k]) - threadStart.getOrDefault(ids[k], 0L)) / 1e9;
-                threads += used;
-                groups.merge(infos[k].getThreadName().replaceAll("\\d+", "N"), used, Double::sum);
-            }
-            ObjectNode node = JSON.createObjectNode();
-            node.put("what", "CPU seconds used during the phase; 'other' = GC, JIT and threads that ended during it");
-            node.put("availableCoreSeconds", round(wall * Runtime.getRuntime().availableProcessors()));
-            node.put("systemLoadAverageAtStart", round(loadAverageStart));
-            node.put("systemLoadAverageAtEnd", round(OS.getSystemLoadAverage()));
-            node.put("jvmCpuSeconds", round(process));
-            node.put("childProcessCpuSeconds", round(children));
-            node.put("jitSeconds", round((jitMillis() - jitStart) / 1000.0));
-            node.put("cpuMsPerLookup", round((process + children) * 1000 / lookups));
-            double client = groups.getOrDefault(CLIENT_THREAD, 0.0);
-            node.put("clientCpuMsPerLookup", round(client * 1000 / lookups));
-            node.put("restCpuMsPerLookup", round((process + children - client) * 1000 / lookups));
-            ObjectNode top = node.putObject("threadGroupsCpuSeconds");
-            groups.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(15)
-                    .forEach(g -> top.put(g.getKey(), round(g.getValue())));
-            top.put("other", round(Math.max(0, process - threads)));
-            return node;
-        }
-
-        static Map<Long, Long> threadCpu() {
-            Map<Long, Long> cpu = new HashMap<>();
-            for (long id : THREADS.getAllThreadIds()) {
-                long nanos = THREADS.getThreadCpuTime(id);
-                if (nanos >= 0) {
-                    cpu.put(id, nanos);
-                }
-            }
-            return cpu;
-        }
-
-        static long childrenCpuNanos() {
-            return ProcessHandle.current().descendants().mapToLong(ph -> ph.info().totalCpuDuration()
-                    .map(Duration::toNanos).orElse(0L)).sum();
-        }
     }
 
     /** The samples of one phase, one slot per lookup. */
