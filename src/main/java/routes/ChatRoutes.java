@@ -96,8 +96,8 @@ public class ChatRoutes extends RouteBuilder {
                 .bean("chatConnections", "send").id("chat-reply-send");
 
         // POST /api/chat (the REST servlet sits at /api, mangaassist.rest.path)
-        rest("/chat").post().consumes("application/json").produces("application/json")
-                .bindingMode(RestBindingMode.off).routeId("chat-rest-api").to("direct:chat-rest");
+        rest("/chat").tag(FLOW).post().consumes("application/json").produces("application/json")
+                .bindingMode(RestBindingMode.off).description("One chat message over REST: the reply, without streaming").routeId("chat-rest-api").to("direct:chat-rest");
         from("direct:chat-rest").routeId("chat-rest")
                 .routeGroup(FLOW)
                 .routeDescription("POST /api/chat: the WebSocket contract over REST, without streaming")
@@ -107,8 +107,8 @@ public class ChatRoutes extends RouteBuilder {
                 .setHeader("Content-Type", constant("application/json"));
 
         // the chat page learns the WebSocket URL here: the WebSocket has its own port, not Tomcat's
-        rest("/chat").get("/config").produces("application/json")
-                .bindingMode(RestBindingMode.off).routeId("chat-config-api").to("direct:chat-config");
+        rest("/chat").tag(FLOW).get("/config").produces("application/json")
+                .bindingMode(RestBindingMode.off).description("The chat page's WebSocket URL").routeId("chat-config-api").to("direct:chat-config");
         from("direct:chat-config").routeId("chat-config")
                 .routeGroup(FLOW)
                 .routeDescription("GET /api/chat/config: the chat page's WebSocket URL")

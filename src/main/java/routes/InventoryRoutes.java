@@ -2,23 +2,14 @@ package routes;
 
 import static mangaassist.inventory.InventorySteps.ISBN;
 
-import java.util.LinkedHashSet;
-import java.util.concurrent.TimeUnit;
 
+import mangaassist.inventory.InventoryBatchTimeout;
 import mangaassist.inventory.InventoryCoalescer;
-import mangaassist.inventory.InventoryProperties;
-import mangaassist.inventory.erp.ErpRateLimiter;
-import mangaassist.inventory.erp.ErpRateRefusedException;
 import mangaassist.inventory.erp.ErpUnavailableException;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
-import org.apache.camel.Expression;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
-import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.support.ExpressionAdapter;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,20 +32,18 @@ public class InventoryRoutes extends RouteBuilder {
     /** The routes' group: the flow's name in Hawtio, metrics and error counts. */
     static final String FLOW = "inventory";
 
-    private final InventoryProperties inventory;
-    private final ErpRateLimiter erpRateLimiter;
+    private final InventoryBatchTimeout batchTimeout;
 
-    public InventoryRoutes(InventoryProperties inventory, ErpRateLimiter erpRateLimiter) {
-        this.inventory = inventory;
-        this.erpRateLimiter = erpRateLimiter;
+    public InventoryRoutes(InventoryBatchTimeout batchTimeout) {
+        this.batchTimeout = batchTimeout;
     }
 
     @Override
     public void configure() {
         // GET /api/inventory/{isbn}, POST /api/inventory/batch: the REST servlet sits at /api (mangaassist.rest.path)
-        rest("/inventory").produces("application/json").bindingMode(RestBindingMode.off)
-                .get("/{isbn}").routeId("inventory-api-get").to("direct:inventory-get")
-                .post("/batch").consumes("application/json").routeId("inventory-api-batch").to("direct:inventory-batch");
+        rest("/inventory").tag(FLOW).produces("application/json").bindingMode(RestBindingMode.off)
+                .get("/{isbn}").description("One ISBN's stock: the clean InventoryItem, or a JSON error").routeId("inventory-api-get").to("direct:inventory-get")
+                .post("/batch").consumes("application/json").description("Up to max-batch-isbns ISBNs: items and per-ISBN errors in order").routeId("inventory-api-batch").to("direct:inventory-batch");
 
         from("direct:inventory-get").routeId("inventory-get")
                 .routeGroup(FLOW)
@@ -120,15 +109,14 @@ public class InventoryRoutes extends RouteBuilder {
 
         // Coalescing: distinct ISBNs in flight are packed into batch calls, sent in parallel. A batch goes when full, or
         // after a window without new ISBNs; while no ERP permit could be had before, it keeps filling instead of taking
-        // a permit for a few ISBNs (permits, not threads, are what is scarce). Coalescing off: a batch of one ISBN.
-        long window = inventory.coalescing().window().toMillis();
+        // a permit for a few ISBNs (InventoryBatchTimeout). Batch size 1: coalescing off.
         from("direct:inventory-coalesce").routeId("inventory-coalesce")
                 .routeGroup(FLOW)
                 .routeDescription("Distinct ISBNs in flight packed into GetBatchStockLevels calls of up to batch-size")
-                .aggregate(constant(true), InventoryRoutes::distinctIsbns)
-                    .completionSize(inventory.coalescing().enabled() ? inventory.coalescing().batchSize() : 1)
-                    .completionTimeout(windowOrUntilPermit(window))
-                    .completionTimeoutCheckerInterval(Math.max(1, window / 2))
+                .aggregate(constant(true)).aggregationStrategy("inventoryBatchStrategy")
+                    .completionSize("{{mangaassist.inventory.coalescing.batch-size}}")
+                    .completionTimeout(batchTimeout)
+                    .completionTimeoutCheckerInterval(batchTimeout.checkIntervalMillis())
                     .parallelProcessing().executorService("inventory-erp-call")
                     .to("direct:inventory-erp-batch").id("inventory-to-erp-batch")
                 .end();
@@ -166,26 +154,11 @@ public class InventoryRoutes extends RouteBuilder {
                     .bean("inventorySteps", "shortCircuited")
                 .end();
 
+        // retries with back-off, a rate refusal again on the next free permit: route configuration erp-retries
         from("direct:inventory-erp-retry").routeId("inventory-erp-retry")
                 .routeGroup(FLOW)
                 .routeDescription("Retries with back-off for timeouts, unavailability and Server faults; at once for a rate refusal")
-                .errorHandler(defaultErrorHandler()
-                        .maximumRedeliveries(inventory.erp().retries())
-                        .redeliveryDelay(inventory.erp().retryDelay().toMillis())
-                        .useExponentialBackOff().backOffMultiplier(2)
-                        .retryWhile(method("inventorySteps", "retryable"))
-                        .retryAttemptedLogLevel(LoggingLevel.WARN)
-                        .logExhausted(false)
-                        // the typed exception inventory-erp-call translates a failure into is "new" to the error handler
-                        .logNewException(false))
-                // a call refused for the ERP's rate arrived later than the allowance assumed: it goes again on the next
-                // free permit (the permit is the wait), not as one of the failure retries with their back-off
-                .onException(ErpRateRefusedException.class)
-                    .maximumRedeliveries(inventory.erp().budget().refusalRetries())
-                    .redeliveryDelay(0)
-                    .retryAttemptedLogLevel(LoggingLevel.DEBUG)
-                    .logExhausted(false)
-                .end()
+                .routeConfigurationId("erp-retries")
                 .to("direct:inventory-erp-call");
 
         // The rate limit as the ERP counts it, on arrival: a permit from before the send until 1 s after the call could
@@ -206,42 +179,5 @@ public class InventoryRoutes extends RouteBuilder {
                 .end()
                 .bean("inventorySteps", "erpResult")
                 .bean("erpCalls", "counted");
-    }
-
-    /**
-     * Collects a batch's ISBNs in a LinkedHashSet (once each, in arrival order), on an exchange of its own: the batch
-     * carries none of the HTTP headers and properties of the lookup that opened it into the ERP call. Not
-     * AggregationStrategies.flexible().accumulateInCollection(LinkedHashSet.class): that creates every batch's
-     * collection through Camel's injector, here Spring's bean factory, which resolves LinkedHashSet's constructor
-     * arguments as beans and raises a no-such-bean failure doing so, per batch: about 4 % of the CPU samples of the
-     * distinct benchmark (JFR).
-     */
-    @SuppressWarnings("unchecked")
-    static Exchange distinctIsbns(Exchange batch, Exchange next) {
-        String isbn = next.getProperty(ISBN, String.class);
-        if (batch == null) {
-            LinkedHashSet<String> isbns = new LinkedHashSet<>();
-            isbns.add(isbn);
-            Exchange opened = new DefaultExchange(next.getContext());
-            opened.getMessage().setBody(isbns);
-            return opened;
-        }
-        batch.getMessage().getBody(LinkedHashSet.class).add(isbn);
-        return batch;
-    }
-
-    /** The aggregator's timeout (evaluated for every ISBN it takes in): the window, or longer while no permit is free. */
-    private Expression windowOrUntilPermit(long windowMillis) {
-        return new ExpressionAdapter() {
-            @Override
-            public Object evaluate(Exchange exchange) {
-                return Math.max(windowMillis, TimeUnit.NANOSECONDS.toMillis(erpRateLimiter.nanosUntilPermit()));
-            }
-
-            @Override
-            public String toString() {
-                return "max(" + windowMillis + " ms, time until an ERP permit is free)";
-            }
-        };
     }
 }

@@ -14,14 +14,54 @@ import mangaassist.inventory.erp.ErpRateLimiter;
 import mangaassist.inventory.erp.LocalErpRateLimiter;
 import mangaassist.inventory.erp.SharedErpRateLimiter;
 import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.Predicate;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
-/** The ERP client endpoint, the ERP's rate budget and the circuit breaker around it. */
+/** The ERP client endpoint, the ERP's rate budget, the circuit breaker around it and its retries. */
 @Configuration(proxyBeanMethods = false)
 public class InventoryConfiguration {
+
+    /**
+     * Route configuration {@code erp-retries} (camel/error-handling.camel.yaml): a failed ERP call is retried this often,
+     * with exponential back-off from retry-delay, while {@link #erpRetryable} says so. Each try is logged at WARN; the
+     * exhausted failure is not (the lookup answers it), nor the typed exception the call translated it into.
+     */
+    @Bean
+    public RedeliveryPolicy erpRedeliveryPolicy(InventoryProperties inventory) {
+        return new RedeliveryPolicy()
+                .maximumRedeliveries(inventory.erp().retries())
+                .redeliveryDelay(inventory.erp().retryDelay().toMillis())
+                .useExponentialBackOff()
+                .backOffMultiplier(2)
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logExhausted(false)
+                .logNewException(false);
+    }
+
+    /**
+     * {@code erp-retries}, a call the ERP refused for its rate: it arrived later than the arrival allowance assumed, and
+     * goes again on the next free permit (the permit is the wait), not as a failure retry with back-off.
+     */
+    @Bean
+    public RedeliveryPolicy erpRefusalRedeliveryPolicy(InventoryProperties inventory) {
+        return new RedeliveryPolicy()
+                .maximumRedeliveries(inventory.erp().budget().refusalRetries())
+                .redeliveryDelay(0)
+                .retryAttemptedLogLevel(LoggingLevel.DEBUG)
+                .logExhausted(false)
+                .logNewException(false);
+    }
+
+    /** {@code erp-retries}: which failures are worth another call (InventorySteps#retryable). */
+    @Bean
+    public Predicate erpRetryable(InventorySteps steps) {
+        return steps::retryable;
+    }
 
     /** {@code cxf:bean:erpInventory}: Shift_JIS both ways, AuthToken header, HTTP/1.1, timeouts. */
     @Bean(ErpCxfClientFactory.BEAN_NAME)

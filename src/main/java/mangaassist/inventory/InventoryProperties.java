@@ -22,17 +22,22 @@ public record InventoryProperties(String warehouse, Duration cacheTtl, Duration 
                                   int maxBatchIsbns, Coalescing coalescing, Erp erp) {
 
     /**
-     * @param enabled   false: one GetStockLevel call per lookup (the seed's way, the benchmark's baseline)
-     * @param batchSize most ISBNs per GetBatchStockLevels call (the ERP's limit is 20)
+     * @param batchSize most ISBNs per GetBatchStockLevels call (the ERP's limit is 20); 1 turns coalescing off: one
+     *                  GetStockLevel call per lookup (the seed's way, the benchmark's baseline)
      * @param window    how long a batch waits for another ISBN before it goes (longer while no ERP permit is free)
      */
-    public record Coalescing(boolean enabled, int batchSize, Duration window) {
+    public record Coalescing(int batchSize, Duration window) {
 
         public Coalescing {
             if (batchSize < 1 || batchSize > ErpContract.MAX_BATCH) {
                 throw new IllegalArgumentException("mangaassist.inventory.coalescing.batch-size must be 1 to "
                         + ErpContract.MAX_BATCH + " (the ERP's GetBatchStockLevels limit), was " + batchSize);
             }
+        }
+
+        /** Distinct ISBNs are packed into batch calls; off (batch-size 1), every lookup is a GetStockLevel call. */
+        public boolean enabled() {
+            return batchSize > 1;
         }
     }
 

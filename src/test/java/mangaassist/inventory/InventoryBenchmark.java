@@ -213,7 +213,7 @@ class InventoryBenchmark {
 
     @Nested
     @DisableJmx(false) // read per test class, not inherited: without it the nested context has no route statistics
-    @TestPropertySource(properties = {"mangaassist.inventory.coalescing.enabled=false",
+    @TestPropertySource(properties = {"mangaassist.inventory.coalescing.batch-size=1",
             // the first context provisioned the topology already; provisioning again fails on DynamoDB Local
             // ("TimeToLive is already enabled": TopologyProvisioner is not idempotent for TTL)
             "mangaassist.topology.provision=false"})

@@ -30,7 +30,7 @@ class InventoryCoalescerTest {
     static final String ISBN = "9784088725093";
     static final InventoryProperties PROPERTIES = new InventoryProperties("TK01", Duration.ofSeconds(300),
             Duration.ofHours(24), Duration.ofSeconds(5), 200,
-            new InventoryProperties.Coalescing(true, 20, Duration.ofMillis(10)), null);
+            new InventoryProperties.Coalescing(20, Duration.ofMillis(10)), null);
 
     final InventoryCache cache = mock(InventoryCache.class);
     final InventoryCoalescer coalescer = new InventoryCoalescer(PROPERTIES, cache);
@@ -124,7 +124,7 @@ class InventoryCoalescerTest {
     @Test
     void aLookupThatWaitsLongerThanTheLookupTimeoutFailsAndTheNextLookupOfItsIsbnStartsAfresh() {
         InventoryProperties quick = new InventoryProperties("TK01", Duration.ofSeconds(300), Duration.ofHours(24),
-                Duration.ofMillis(50), 200, new InventoryProperties.Coalescing(true, 20, Duration.ofMillis(10)), null);
+                Duration.ofMillis(50), 200, new InventoryProperties.Coalescing(20, Duration.ofMillis(10)), null);
         InventoryCoalescer impatient = new InventoryCoalescer(quick, cache);
         Exchange first = new DefaultExchange(camel);
         first.setProperty(InventorySteps.ISBN, ISBN);

@@ -21,10 +21,10 @@ class InventoryPropertiesTest {
 
     @Test
     void aBatchLargerThanTheErpTakesIsRefusedAtStartUp() {
-        assertThatThrownBy(() -> new InventoryProperties.Coalescing(true, 21, Duration.ofMillis(25)))
+        assertThatThrownBy(() -> new InventoryProperties.Coalescing(21, Duration.ofMillis(25)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("batch-size must be 1 to 20");
-        assertThat(new InventoryProperties.Coalescing(true, 20, Duration.ofMillis(25)).batchSize()).isEqualTo(20);
+        assertThat(new InventoryProperties.Coalescing(20, Duration.ofMillis(25)).batchSize()).isEqualTo(20);
     }
 
     @Test

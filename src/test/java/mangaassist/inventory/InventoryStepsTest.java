@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class InventoryStepsTest {
 
     final InventorySteps steps = new InventorySteps(new InventoryProperties("TK01", Duration.ofSeconds(300),
-            Duration.ofHours(24), Duration.ofSeconds(30), 200, new InventoryProperties.Coalescing(true, 20, Duration.ofMillis(25)),
+            Duration.ofHours(24), Duration.ofSeconds(30), 200, new InventoryProperties.Coalescing(20, Duration.ofMillis(25)),
             InventoryPropertiesTest.erp("http://erp/soap/inventory", null)));
 
     @Test
