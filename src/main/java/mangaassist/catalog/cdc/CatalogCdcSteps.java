@@ -7,20 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import mangaassist.catalog.Product;
 import mangaassist.catalog.ProductQualityGate;
 import mangaassist.catalog.QualityError;
+import mangaassist.catalog.TitanEmbeddings;
 import mangaassist.catalog.TypedAttributes;
 import mangaassist.inventory.Isbn;
 import org.opensearch.client.opensearch.core.GetRequest;
 import org.opensearch.client.opensearch.core.GetResponse;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -129,27 +127,15 @@ public class CatalogCdcSteps {
         return change;
     }
 
-    /** Titan Text Embeddings V2 of the seed's text ({@code title author genre}), normalised for cosine similarity. */
+    /** Titan Text Embeddings V2 of the seed's text ({@code title author genre}). */
     public InvokeModelRequest embeddingRequest(CatalogChange change) {
-        ObjectNode body = JSON.createObjectNode()
-                .put("inputText", change.product().embeddingText())
-                .put("dimensions", properties.dimension())
-                .put("normalize", true);
-        return InvokeModelRequest.builder().modelId(properties.embeddingModel())
-                .contentType("application/json").accept("application/json")
-                .body(SdkBytes.fromUtf8String(body.toString())).build();
+        return TitanEmbeddings.request(properties.embeddingModel(), change.product().embeddingText(),
+                properties.dimension());
     }
 
     /** The change with the vector of Titan's answer. */
-    public CatalogChange embedded(CatalogChange change, InvokeModelResponse response) throws JsonProcessingException {
-        JsonNode embedding = JSON.readTree(response.body().asUtf8String()).path("embedding");
-        if (!embedding.isArray() || embedding.size() != properties.dimension()) {
-            throw new IllegalStateException("the model answered no embedding of " + properties.dimension()
-                    + " dimensions for " + change.isbn());
-        }
-        List<Float> vector = new ArrayList<>(embedding.size());
-        embedding.forEach(v -> vector.add(v.floatValue()));
-        return change.withEmbedding(vector, false);
+    public CatalogChange embedded(CatalogChange change, InvokeModelResponse response) {
+        return change.withEmbedding(TitanEmbeddings.vector(response, properties.dimension()), false);
     }
 
     /** Canonical ISBN when valid, else as written (a refused item is reported under what it says). */
