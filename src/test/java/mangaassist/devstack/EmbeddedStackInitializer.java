@@ -29,7 +29,7 @@ import org.springframework.core.env.MapPropertySource;
 public class EmbeddedStackInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStackInitializer.class);
-    private static final Duration CATALOG_WAIT = Duration.ofSeconds(60);
+    private static final Duration CATALOG_WAIT = Duration.ofSeconds(180);
 
     private final boolean ephemeralPorts;
     private EmbeddedStack stack;
