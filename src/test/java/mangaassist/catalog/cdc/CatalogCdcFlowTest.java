@@ -216,7 +216,12 @@ class CatalogCdcFlowTest {
 
     /** A fresh valid ISBN-13 (979-12 prefix, check digit computed). */
     static String newIsbn() {
-        String first12 = "97912" + String.format("%07d", NEXT.incrementAndGet() % 10_000_000);
+        return isbn("97912", NEXT.incrementAndGet());
+    }
+
+    /** The valid ISBN-13 of a 5-digit prefix and a number (its last 7 digits). */
+    static String isbn(String prefix5, int n) {
+        String first12 = prefix5 + String.format("%07d", n % 10_000_000);
         int sum = 0;
         for (int i = 0; i < 12; i++) {
             sum += (first12.charAt(i) - '0') * (i % 2 == 0 ? 1 : 3);
