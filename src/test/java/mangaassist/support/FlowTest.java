@@ -32,7 +32,10 @@ import org.springframework.test.context.ContextConfiguration;
             "mangaassist.chat.inventory.cache-ttl=240s",
             // a deferred job's callback that hangs is given up in seconds, not 23 s: same behaviour, shorter waits
             "mangaassist.deferred.callback.timeout-ms=1000",
-            "mangaassist.deferred.callback.retry-delay-ms=100"})
+            "mangaassist.deferred.callback.retry-delay-ms=100",
+            // leadership of the master: routes (catalog-cdc's stream consumer) in a root of this test JVM: the default
+            // root is shared by every MangaAssist of the host, and another one's lead would stall this one's catalog
+            "mangaassist.cluster.root=${java.io.tmpdir}/mangaassist-flow-tests-${random.uuid}"})
 @ActiveProfiles("embedded")
 @ContextConfiguration(initializers = EmbeddedStackInitializer.class)
 public @interface FlowTest {
