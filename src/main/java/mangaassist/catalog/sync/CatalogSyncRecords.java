@@ -10,6 +10,8 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -34,8 +36,9 @@ public class CatalogSyncRecords {
     private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
     private final String owner;
 
+    @Autowired
     public CatalogSyncRecords(DynamoDbClient dynamoDb, CatalogSyncProperties properties,
-                              @org.springframework.beans.factory.annotation.Value("${mangaassist.cluster.member-id}") String owner) {
+                              @Value("${mangaassist.cluster.member-id}") String owner) {
         this(dynamoDb, properties, Clock.systemUTC(), owner);
     }
 
@@ -86,6 +89,9 @@ public class CatalogSyncRecords {
             run.finished(Instant.parse(runItem.get("finishedAt").s()));
             run.touched(Instant.parse(runItem.get("updatedAt").s()));
         }
+        if (runItem.containsKey("resumedFrom")) {
+            run.resumedFrom(n(runItem, "resumedFrom"));
+        }
         if (runItem.containsKey("error")) {
             run.error(runItem.get("error").s());
         }
@@ -122,6 +128,7 @@ public class CatalogSyncRecords {
         item.put("startedAt", s(run.startedAt().toString()));
         item.put("updatedAt", s(run.updatedAt().toString()));
         item.put("owner", s(owner));
+        item.put("resumedFrom", n(run.linesBeforeExecution()));
         item.put("files", AttributeValue.fromL(run.files().stream()
                 .map(f -> AttributeValue.fromM(Map.of("key", s(f.key()), "size", n(f.size())))).toList()));
         if (run.finishedAt() != null) {

@@ -19,6 +19,7 @@ public final class SyncFile {
     /** lines done when this execution took the file up: the lines before are skipped, not read again */
     private long resumeFrom;
     private long batchesSinceCheckpoint;
+    private boolean checkpointDue;
 
     public SyncFile(SyncRun run, String key, long size) {
         this.run = run;
@@ -83,15 +84,20 @@ public final class SyncFile {
         return resumeFrom;
     }
 
-    /** A batch is written: its lines count as done; true when a checkpoint is due ({@code every} batches). */
-    synchronized boolean advance(SyncBatch batch, int every) {
+    /** A batch is written: its lines count as done; a checkpoint is due every {@code every} batches. */
+    synchronized void advance(SyncBatch batch, int every) {
         linesDone = batch.endLine();
         processed += batch.lines();
         accepted += batch.accepted();
         rejected += batch.rejects().size();
         bytesDone += batch.bytes();
         batchesSinceCheckpoint++;
-        return batchesSinceCheckpoint >= every;
+        checkpointDue = batchesSinceCheckpoint >= every;
+    }
+
+    /** True once checkpoint-every batches were written since the last checkpoint. */
+    public synchronized boolean isCheckpointDue() {
+        return checkpointDue;
     }
 
     synchronized void finished() {
@@ -101,5 +107,6 @@ public final class SyncFile {
 
     synchronized void checkpointed() {
         batchesSinceCheckpoint = 0;
+        checkpointDue = false;
     }
 }

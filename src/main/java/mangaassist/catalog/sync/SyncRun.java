@@ -3,9 +3,10 @@ package mangaassist.catalog.sync;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+
+import mangaassist.catalog.Product;
 
 /**
  * A sync of one export ({@code <exports-prefix>/<runId>/}): its files with their checkpoints, its state, and, once the
@@ -71,6 +72,10 @@ public final class SyncRun {
 
     void executionBegins() {
         linesBeforeExecution = processed();
+    }
+
+    void resumedFrom(long lines) {
+        linesBeforeExecution = lines;
     }
 
     public State state() {
@@ -158,7 +163,8 @@ public final class SyncRun {
         return seconds < 1e-3 ? 0 : linesThisExecution.get() / seconds;
     }
 
-    long linesBeforeExecution() {
+    /** Lines done before this execution began (0: it began the run). */
+    public long linesBeforeExecution() {
         return linesBeforeExecution;
     }
 
@@ -173,7 +179,7 @@ public final class SyncRun {
     static final class Sample {
         private final int size;
         private final SplittableRandom random;
-        private final List<Map<String, Object>> items = new ArrayList<>();
+        private final List<Product> items = new ArrayList<>();
         private long seen;
 
         Sample(int size, long seed) {
@@ -181,7 +187,7 @@ public final class SyncRun {
             this.random = new SplittableRandom(seed);
         }
 
-        synchronized void offer(Map<String, Object> item) {
+        synchronized void offer(Product item) {
             seen++;
             if (items.size() < size) {
                 items.add(item);
@@ -193,7 +199,7 @@ public final class SyncRun {
             }
         }
 
-        synchronized List<Map<String, Object>> items() {
+        synchronized List<Product> items() {
             return List.copyOf(items);
         }
     }
