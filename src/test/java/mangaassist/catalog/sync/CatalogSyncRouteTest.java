@@ -1,0 +1,140 @@
+package mangaassist.catalog.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import mangaassist.devstack.erp.ErpExport;
+import mangaassist.support.RouteTestSupport;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The batch route of catalog-sync with DynamoDB's BatchWriteItem, S3 and the checkpoint replaced by mocks: what
+ * DynamoDB leaves unprocessed is written again after a back-off until it takes everything, at most write-attempts
+ * calls (DynamoDB Local never throttles, so the flow tests cannot show it); rejects go to S3 with their own key.
+ */
+@TestPropertySource(properties = {
+        "camel.main.java-routes-exclude-pattern=routes/*",
+        "camel.main.routes-include-pattern=classpath:camel/error-handling.camel.yaml,classpath:camel/catalog-sync.camel.yaml",
+        // the same loop, in milliseconds
+        "mangaassist.catalog-sync.write-backoff=2ms",
+        "mangaassist.catalog-sync.write-backoff-max=8ms",
+        "mangaassist.catalog-sync.write-attempts=4"})
+class CatalogSyncRouteTest extends RouteTestSupport {
+
+    @Autowired
+    CatalogSyncSteps steps;
+
+    MockEndpoint write;
+    MockEndpoint rejects;
+    MockEndpoint checkpoint;
+
+    @Override
+    protected void advise(CamelContext context) throws Exception {
+        AdviceWith.adviceWith(context, "catalog-sync-batch", a -> {
+            a.weaveById("catalog-sync-write").replace().to("mock:write");
+            a.weaveById("catalog-sync-checkpoint").replace().to("mock:checkpoint");
+        });
+        AdviceWith.adviceWith(context, "catalog-sync-rejects", a -> a.weaveByToUri("aws2-s3:*").replace().to("mock:rejects"));
+        AdviceWith.adviceWith(context, "catalog-sync-list", a -> a.weaveByToUri("aws2-s3:*").replace().to("mock:list"));
+        AdviceWith.adviceWith(context, "catalog-sync-file", a -> {
+            a.weaveByToUri("aws2-s3:*").replace().to("mock:read");
+            a.weaveById("catalog-sync-checkpoint-file").replace().to("mock:checkpoint");
+        });
+    }
+
+    @BeforeEach
+    void mocks() {
+        write = camelContext.getEndpoint("mock:write", MockEndpoint.class);
+        rejects = camelContext.getEndpoint("mock:rejects", MockEndpoint.class);
+        checkpoint = camelContext.getEndpoint("mock:checkpoint", MockEndpoint.class);
+    }
+
+    /** DynamoDB leaves {@code unprocessed[i]} items of the batch unprocessed at call i (then none). */
+    void dynamoDbLeaves(int... unprocessed) {
+        AtomicInteger call = new AtomicInteger();
+        write.whenAnyExchangeReceived(e -> {
+            SyncBatch batch = e.getMessage().getBody(SyncBatch.class);
+            int i = call.getAndIncrement();
+            int left = i < unprocessed.length ? unprocessed[i] : 0;
+            e.getMessage().setBody(batch.afterWrite(batch.toWrite().subList(0, Math.min(left, batch.toWrite().size()))));
+        });
+    }
+
+    SyncBatch batch(String lines) {
+        SyncRun run = new SyncRun("r1", "batch-sync/r1/", Instant.now(), 5);
+        SyncFile file = new SyncFile(run, "batch-sync/r1/LOAD00000001.jsonl", 100_000);
+        run.addFile(file);
+        return steps.batch(lines, 0, file);
+    }
+
+    @Test
+    void unprocessedItemsAreWrittenAgainUntilDynamoDbTookThemAll() throws Exception {
+        dynamoDbLeaves(3, 1);
+        write.expectedMessageCount(3);
+        SyncBatch batch = batch(String.join("\n", ErpExport.syntheticRow(0), ErpExport.syntheticRow(1),
+                ErpExport.syntheticRow(2), ErpExport.syntheticRow(3)));
+
+        Exchange done = template.send("direct:catalog-sync-batch", e -> {
+            e.setProperty(CatalogSyncSteps.FILE, batch.file());
+            e.getMessage().setBody(batch);
+        });
+
+        assertThat(done.getException()).isNull();
+        write.assertIsSatisfied();
+        assertThat(write.getReceivedExchanges()).extracting(e -> e.getMessage().getBody(SyncBatch.class).toWrite().size())
+                .containsExactly(4, 3, 1);
+        assertThat(batch.file().linesDone()).isEqualTo(4);
+        assertThat(batch.file().accepted()).isEqualTo(4);
+        rejects.expectedMessageCount(0);
+        rejects.assertIsSatisfied();
+    }
+
+    @Test
+    void aBatchDynamoDbNeverTakesFailsAfterWriteAttemptsWithoutCountingItsLines() throws Exception {
+        dynamoDbLeaves(2, 2, 2, 2, 2, 2, 2, 2);
+        SyncBatch batch = batch(String.join("\n", ErpExport.syntheticRow(0), ErpExport.syntheticRow(1)));
+
+        Exchange done = template.send("direct:catalog-sync-batch", e -> {
+            e.setProperty(CatalogSyncSteps.FILE, batch.file());
+            e.getMessage().setBody(batch);
+        });
+
+        assertThat(done.getException()).isInstanceOf(CatalogSyncWriter.SyncWriteException.class)
+                .hasMessageContaining("still unprocessed after 4");
+        assertThat(write.getReceivedExchanges()).hasSize(4);
+        assertThat(batch.file().linesDone()).isZero();
+        assertThat(checkpoint.getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void rejectsGoToS3UnderTheirOwnKeyNotWithTheExportFilesHeaders() throws Exception {
+        dynamoDbLeaves();
+        rejects.expectedMessageCount(1);
+        SyncBatch batch = batch(ErpExport.syntheticRow(0) + "\nnot json");
+
+        template.send("direct:catalog-sync-batch", e -> {
+            e.setProperty(CatalogSyncSteps.FILE, batch.file());
+            // what getObject of the export file left on the exchange
+            e.getMessage().setHeader("CamelAwsS3ContentLength", 100_000L);
+            e.getMessage().setHeader("CamelAwsS3Key", batch.file().key());
+            e.getMessage().setBody(batch);
+        });
+
+        rejects.assertIsSatisfied();
+        Exchange put = rejects.getReceivedExchanges().get(0);
+        assertThat(put.getMessage().getHeader("CamelAwsS3Key")).isEqualTo("batch-sync-rejects/r1/LOAD00000001.jsonl-000000001.jsonl");
+        assertThat(put.getMessage().getHeader("CamelAwsS3ContentLength")).isNull();
+        assertThat(put.getMessage().getBody(String.class)).contains("\"line\":2").contains("not a JSON object");
+        assertThat(List.of(batch.file().accepted(), batch.file().rejected())).containsExactly(1L, 1L);
+    }
+}
