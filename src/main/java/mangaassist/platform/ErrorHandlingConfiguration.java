@@ -20,4 +20,19 @@ public class ErrorHandlingConfiguration {
                 .redeliveryDelay(errors.background().redeliveryDelay().toMillis())
                 .retryAttemptedLogLevel(LoggingLevel.WARN);
     }
+
+    /**
+     * {@code stream-errors}: no limit of tries (a change of the stream is never skipped), exponential back-off, each try
+     * logged at WARN.
+     */
+    @Bean
+    public RedeliveryPolicy streamRedeliveryPolicy(ErrorHandlingProperties errors) {
+        return new RedeliveryPolicy()
+                .maximumRedeliveries(-1)
+                .redeliveryDelay(errors.stream().redeliveryDelay().toMillis())
+                .useExponentialBackOff()
+                .backOffMultiplier(2)
+                .maximumRedeliveryDelay(errors.stream().maxDelay().toMillis())
+                .retryAttemptedLogLevel(LoggingLevel.WARN);
+    }
 }

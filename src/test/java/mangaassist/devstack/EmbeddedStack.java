@@ -33,6 +33,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private final BedrockBackend bedrock = new BedrockBackend();
     private final OpenSearchBackend openSearch = new OpenSearchBackend();
+    private final DynamoDbLocalBackend dynamoDb = new DynamoDbLocalBackend();
     private final ErpBackend erp;
     private final S3ProxyBackend s3 = new S3ProxyBackend();
     private CatalogSeeder catalogSeeder;
@@ -44,7 +45,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private EmbeddedStack(boolean forTests) {
         erp = new ErpBackend(!forTests);
-        backends = List.of(new RedisBackend(), new ElasticMqBackend(), new DynamoDbLocalBackend(),
+        backends = List.of(new RedisBackend(), new ElasticMqBackend(), dynamoDb,
                 openSearch, s3, bedrock, erp);
     }
 
@@ -101,12 +102,13 @@ public final class EmbeddedStack implements AutoCloseable {
         LOG.info("Embedded stack started in {} ms", (System.nanoTime() - t0) / 1_000_000);
         // the ERP's full exports (catalog-sync) land in the stack's S3, as DMS's full load writes them
         erp.simulator().exportTo(() -> s3.client(ports.get(s3)));
-        catalogSeeder = new CatalogSeeder(openSearch.url(ports.get(openSearch)), erp.simulator().catalog()).start();
+        catalogSeeder = new CatalogSeeder(openSearch.url(ports.get(openSearch)), dynamoDb.url(ports.get(dynamoDb)),
+                erp.simulator().catalog()).start();
     }
 
     /**
-     * Completes when the OpenSearch catalog holds the ERP simulator's catalog: once the application
-     * has created the index (see {@link CatalogSeeder}).
+     * Completes when the OpenSearch catalog holds the ERP simulator's catalog: written to manga-products once the
+     * application has created it, and indexed by the application's catalog-cdc flow (see {@link CatalogSeeder}).
      */
     public CompletableFuture<Integer> catalogSeeded() {
         return catalogSeeder.seeded();

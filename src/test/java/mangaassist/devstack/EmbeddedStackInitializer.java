@@ -8,12 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import mangaassist.platform.TopologyProvisioner;
+import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -57,19 +58,33 @@ public class EmbeddedStackInitializer implements ApplicationContextInitializer<C
         }
         environment.getPropertySources().addFirst(new MapPropertySource("embeddedStack", properties));
         stack.stopsAfter(context::isActive);
-        // an application that provisions created the catalog index while starting; it is ready once the
-        // catalog is in it (the stack alone, --stack-only, has nothing to wait for)
-        EmbeddedStack started = stack;
-        // a class, not a lambda: Spring cannot see a lambda's event type, so it would hand the lambda every event (one
-        // per HTTP request: ServletRequestHandledEvent) and catch the ClassCastException, stack trace and all
-        context.addApplicationListener(new ApplicationListener<ApplicationReadyEvent>() {
-            @Override
-            public void onApplicationEvent(ApplicationReadyEvent ready) {
-                if (ready.getApplicationContext().getBeanNamesForType(TopologyProvisioner.class).length > 0) {
-                    awaitCatalog(started);
-                }
+        // an application that provisions created the catalog's table and index while starting; its catalog-cdc flow
+        // indexes the seeded items once the Camel routes run (in tests: when the first test starts them), so that is
+        // when the application waits for the catalog (the stack alone, --stack-only, has nothing to wait for)
+        context.getBeanFactory().registerSingleton("embeddedCatalogReady", new CatalogReady(stack));
+    }
+
+    /** Waits for the catalog in the thread that started the Camel context, before it reports the start. */
+    private static final class CatalogReady extends EventNotifierSupport {
+
+        private final EmbeddedStack stack;
+
+        CatalogReady(EmbeddedStack stack) {
+            this.stack = stack;
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof CamelEvent.CamelContextStartedEvent;
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            CamelContext camel = ((CamelEvent.CamelContextStartedEvent) event).getContext();
+            if (!camel.getRegistry().findByType(TopologyProvisioner.class).isEmpty()) {
+                awaitCatalog(stack);
             }
-        });
+        }
     }
 
     private static void awaitCatalog(EmbeddedStack stack) {

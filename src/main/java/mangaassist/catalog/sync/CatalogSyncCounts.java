@@ -98,6 +98,7 @@ public class CatalogSyncCounts {
         ArrayNode ids = body.putArray("ids");
         sample.forEach(p -> ids.add(p.isbn()));
         Request mget = new Request("POST", "/" + properties.searchIndex() + "/_mget");
+        mget.addParameter("_source_excludes", "embedding");   // 1,024 floats a document, not compared
         mget.setJsonEntity(body.toString());
         Map<String, JsonNode> documents = new LinkedHashMap<>();
         try (InputStream in = openSearch.performRequest(mget).getEntity().getContent()) {
@@ -137,6 +138,7 @@ public class CatalogSyncCounts {
         want.put("quantity_available", expected.quantity());
         want.put("stock_status", expected.stockStatus().value());
         want.put("price_jpy", expected.priceJpy());
+        want.put("warehouse_code", expected.warehouseCode());
         if (!expected.author().isEmpty()) {
             want.put("author", expected.author());
         }

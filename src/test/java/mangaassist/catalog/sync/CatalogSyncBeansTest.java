@@ -169,7 +169,7 @@ class CatalogSyncBeansTest {
         out.clear();
         var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"isbn\":\"9784900000008\",\"title\":\"合成 1\","
                 + "\"author\":\"山田太郎\",\"genre\":\"少年\",\"quantity_available\":3,\"stock_status\":\""
-                + StockStatus.LOW_STOCK.value() + "\",\"price_jpy\":500.0}");
+                + StockStatus.LOW_STOCK.value() + "\",\"price_jpy\":500.0,\"warehouse_code\":\"TK01\"}");
         CatalogSyncCounts.compareDocument(product, doc, out);
         assertThat(out).isEmpty();
         CatalogSyncCounts.compareDocument(product, null, out);

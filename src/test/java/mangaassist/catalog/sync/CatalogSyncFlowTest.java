@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @FlowTest
 class CatalogSyncFlowTest {
 
-    private static final Duration RUN_WAIT = Duration.ofMinutes(3);
+    private static final Duration RUN_WAIT = Duration.ofMinutes(6);
     private static final int SYNTHETIC = 2000;
     private static final int INVALID = 30;
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,0 +1,26 @@
+package mangaassist.catalog.cdc;
+
+import java.util.List;
+
+/**
+ * The changes written to the index in one bulk request: those of one poll of the stream (in stream order), or the
+ * one change of a re-index. Rejected and skipped changes ride along (the aggregator counts every change of a poll)
+ * but write nothing.
+ */
+public record CatalogBatch(List<CatalogChange> changes) {
+
+    public CatalogBatch {
+        changes = List.copyOf(changes);
+    }
+
+    /** The changes that write to the index: upserts and deletes. */
+    public List<CatalogChange> writes() {
+        return changes.stream()
+                .filter(c -> c.action() == CatalogChange.Action.UPSERT || c.action() == CatalogChange.Action.DELETE)
+                .toList();
+    }
+
+    public boolean hasWrites() {
+        return !writes().isEmpty();
+    }
+}
