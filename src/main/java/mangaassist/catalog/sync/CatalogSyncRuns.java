@@ -2,7 +2,6 @@ package mangaassist.catalog.sync;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -233,14 +232,5 @@ public class CatalogSyncRuns {
         status.put("error", run.error());
         status.put("reconciliation", run.reconciliation());
         return status;
-    }
-
-    /** The runs this instance executes now (for the status and for tests). */
-    public boolean isActive(String runId) {
-        return active.containsKey(runId);
-    }
-
-    Instant now() {
-        return clock.instant();
     }
 }

@@ -1,5 +1,6 @@
 package mangaassist.catalog.sync;
 
+import static org.apache.camel.builder.Builder.constant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -24,9 +25,13 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The batch route of catalog-sync with DynamoDB (a mocked client behind the real writer), S3 and the checkpoint
@@ -40,11 +45,15 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
         // the same loop, in milliseconds
         "mangaassist.catalog-sync.write-backoff=2ms",
         "mangaassist.catalog-sync.write-backoff-max=8ms",
-        "mangaassist.catalog-sync.write-attempts=4"})
+        "mangaassist.catalog-sync.write-attempts=4",
+        // the nightly route exists (its from is replaced: no leader election, no cron here)
+        "mangaassist.catalog-sync.schedule.enabled=true"})
 class CatalogSyncRouteTest extends RouteTestSupport {
 
     @Autowired
     CatalogSyncSteps steps;
+    @Autowired
+    CatalogSyncRuns runs;
     @MockitoBean
     DynamoDbClient dynamoDb;
 
@@ -60,6 +69,13 @@ class CatalogSyncRouteTest extends RouteTestSupport {
         });
         AdviceWith.adviceWith(context, "catalog-sync-rejects", a -> a.weaveByToUri("aws2-s3:*").replace().to("mock:rejects"));
         AdviceWith.adviceWith(context, "catalog-sync-list", a -> a.weaveByToUri("aws2-s3:*").replace().to("mock:list"));
+        AdviceWith.adviceWith(context, "catalog-sync-scheduled", a -> a.replaceFromWith("direct:catalog-sync-nightly"));
+        AdviceWith.adviceWith(context, "catalog-sync-open", a -> {
+            // the newest export is n1
+            a.weaveById("catalog-sync-find-export").replace()
+                    .setBody(constant(new SyncRequest("batch-sync/n1/", List.of())));
+            a.weaveByToUri("seda:*").replace().to("mock:runs");
+        });
         AdviceWith.adviceWith(context, "catalog-sync-file", a -> {
             a.weaveByToUri("aws2-s3:*").replace().to("mock:read");
             a.weaveById("catalog-sync-checkpoint-file").replace().to("mock:checkpoint");
@@ -68,6 +84,8 @@ class CatalogSyncRouteTest extends RouteTestSupport {
 
     @BeforeEach
     void mocks() {
+        camelContext.getEndpoint("mock:list", MockEndpoint.class).whenAnyExchangeReceived(e -> e.getMessage().setBody(
+                List.of(S3Object.builder().key("batch-sync/n1/LOAD00000001.jsonl").size(1000L).build())));
         calls.clear();
         rejects = camelContext.getEndpoint("mock:rejects", MockEndpoint.class);
         checkpoint = camelContext.getEndpoint("mock:checkpoint", MockEndpoint.class);
@@ -89,6 +107,39 @@ class CatalogSyncRouteTest extends RouteTestSupport {
                             .unprocessedItems(left == 0 ? Map.of() : Map.of("manga-products", writes.subList(0, left)))
                             .build();
                 });
+    }
+
+    @Test
+    void theNightlyRunSyncsTheNewestExportOnce() throws Exception {
+        MockEndpoint queued = camelContext.getEndpoint("mock:runs", MockEndpoint.class);
+        Mockito.when(dynamoDb.query(ArgumentMatchers.any(QueryRequest.class))).thenReturn(QueryResponse.builder().build());
+
+        Exchange nightly = template.send("direct:catalog-sync-nightly", e -> e.getMessage().setBody(""));
+
+        assertThat(nightly.getException()).isNull();
+        assertThat(queued.getReceivedExchanges()).singleElement().satisfies(e -> {
+            SyncRun run = e.getMessage().getBody(SyncRun.class);
+            assertThat(run.runId()).isEqualTo("n1");
+            assertThat(run.files()).extracting(SyncFile::key).containsExactly("batch-sync/n1/LOAD00000001.jsonl");
+            runs.released(run);   // the runner (replaced here) releases it when it ends
+        });
+
+        // the next night the export is the same, and its run completed: nothing is started, nothing fails
+        queued.reset();
+        Mockito.when(dynamoDb.query(ArgumentMatchers.any(QueryRequest.class))).thenReturn(QueryResponse.builder()
+                .items(List.of(Map.of("runId", AttributeValue.fromS("n1"), "part", AttributeValue.fromS("run"),
+                        "state", AttributeValue.fromS("COMPLETED"), "prefix", AttributeValue.fromS("batch-sync/n1/"),
+                        "startedAt", AttributeValue.fromS("2026-12-02T02:30:00Z"),
+                        "updatedAt", AttributeValue.fromS("2026-12-02T02:41:00Z"),
+                        "finishedAt", AttributeValue.fromS("2026-12-02T02:41:00Z"),
+                        "files", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+                                "key", AttributeValue.fromS("batch-sync/n1/LOAD00000001.jsonl"),
+                                "size", AttributeValue.fromN("1000")))))))).build());
+
+        Exchange again = template.send("direct:catalog-sync-nightly", e -> e.getMessage().setBody(""));
+
+        assertThat(again.getException()).isNull();
+        assertThat(queued.getReceivedExchanges()).isEmpty();
     }
 
     SyncBatch batch(String lines) {
