@@ -35,6 +35,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final OpenSearchBackend openSearch = new OpenSearchBackend();
     private final DynamoDbLocalBackend dynamoDb = new DynamoDbLocalBackend();
     private final ErpBackend erp;
+    private final S3ProxyBackend s3 = new S3ProxyBackend();
     private CatalogSeeder catalogSeeder;
     private final List<Backend> backends;
     private final Map<Backend, Integer> ports = new LinkedHashMap<>();
@@ -45,7 +46,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private EmbeddedStack(boolean forTests) {
         erp = new ErpBackend(!forTests);
         backends = List.of(new RedisBackend(), new ElasticMqBackend(), dynamoDb,
-                openSearch, new S3ProxyBackend(), bedrock, erp);
+                openSearch, s3, bedrock, erp);
     }
 
     /** The stack of this test JVM, started on first use on ephemeral ports and stopped at JVM exit. */
@@ -99,6 +100,8 @@ public final class EmbeddedStack implements AutoCloseable {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
         LOG.info("Embedded stack started in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        // the ERP's full exports (catalog-sync) land in the stack's S3, as DMS's full load writes them
+        erp.simulator().exportTo(() -> s3.client(ports.get(s3)));
         catalogSeeder = new CatalogSeeder(openSearch.url(ports.get(openSearch)), dynamoDb.url(ports.get(dynamoDb)),
                 erp.simulator().catalog()).start();
     }

@@ -21,6 +21,14 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
 /**
  * S3: S3Proxy (jclouds' in-memory "transient" store, no authorization) as a child JVM on loopback.
  *
@@ -168,6 +176,22 @@ public final class S3ProxyBackend implements Backend {
     @Override
     public String url(int port) {
         return "http://" + StackPorts.LOOPBACK + ":" + port;
+    }
+
+    /**
+     * A client of this S3Proxy: path-style, checksums only when required, region us-east-1 (no LocationConstraint).
+     * The caller closes it.
+     */
+    S3Client client(int port) {
+        return S3Client.builder()
+                .endpointOverride(URI.create(url(port)))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .build();
     }
 
     /** The child process, for tests of its lifecycle. */

@@ -4,11 +4,15 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -16,6 +20,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -24,6 +30,8 @@ import mangaassist.inventory.erp.generated.GetBatchStockLevelsResponse;
 import mangaassist.inventory.erp.generated.GetStockLevel;
 import mangaassist.inventory.erp.generated.GetStockLevelResponse;
 import mangaassist.inventory.erp.generated.StockItem;
+
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The legacy inventory ERP, simulated on Vert.x: SOAP 1.1 per {@code wsdl/legacy-inventory.wsdl}, CP932
@@ -34,12 +42,19 @@ import mangaassist.inventory.erp.generated.StockItem;
  *   GET  /health                    200, or 503 while DOWN (the seed's health probe)
  *   POST /_erp/control?mode=SLOW    switch fault mode (NONE resets); &amp;resetStats=true clears counters
  *   GET  /_erp/control              {"mode":..., "stats":{...}}
+ *   POST /_erp/export?runId=20261202_023000&amp;synthetic=1000&amp;invalid=10&amp;files=4
+ *                                   a full export of the catalog to S3 as DMS's full load leaves it ({@link ErpExport}):
+ *                                   s3://manga-erp-staging/batch-sync/&lt;runId&gt;/LOAD0000000n.jsonl (&amp;bucket=, &amp;prefix=)
  * </pre>
  */
 public final class ErpSimulator implements AutoCloseable {
 
     public static final String SOAP_PATH = "/soap/inventory";
     public static final String CONTROL_PATH = "/_erp/control";
+    public static final String EXPORT_PATH = "/_erp/export";
+    /** Where DMS's full load writes the exports: the staging bucket and prefix of the application's defaults. */
+    public static final String EXPORT_BUCKET = "manga-erp-staging";
+    public static final String EXPORT_PREFIX = "batch-sync";
     private static final String ARRIVED_AT = "X-Simulator-Arrived-At";
     /**
      * Sent only by benchmarks (a CXF interceptor they add, see InventoryBenchmark): when the call took its rate-limit
@@ -100,6 +115,8 @@ public final class ErpSimulator implements AutoCloseable {
     private volatile long holdArrivalsUntil = System.nanoTime();
     private HttpServer server;
     private String host;
+    /** the S3 the exports go to (the stack's S3Proxy), once the stack has told it */
+    private volatile Supplier<S3Client> exportS3;
 
     private ErpSimulator(Options options) {
         this.options = options;
@@ -130,6 +147,7 @@ public final class ErpSimulator implements AutoCloseable {
         Router router = Router.router(vertx);
         router.post(CONTROL_PATH).handler(this::control);
         router.get(CONTROL_PATH).handler(this::state);
+        router.post(EXPORT_PATH).handler(this::export);
         router.get("/health").handler(ctx -> ctx.response()
                 .setStatusCode(faults.current() == FaultMode.DOWN ? 503 : 200).end());
         router.post(SOAP_PATH).handler(BodyHandler.create(false).setBodyLimit(1 << 20)).handler(this::soap);
@@ -221,6 +239,25 @@ public final class ErpSimulator implements AutoCloseable {
      */
     public void holdArrivals(Duration duration) {
         holdArrivalsUntil = System.nanoTime() + duration.toNanos();
+    }
+
+    /** The S3 client the exports are written with (the stack gives its S3Proxy's). */
+    public void exportTo(Supplier<S3Client> s3) {
+        this.exportS3 = s3;
+    }
+
+    /** A full export of the catalog (plus synthetic and broken rows) to the staging bucket, as DMS's full load. */
+    public ErpExport.Result export(ErpExport.Spec spec) {
+        return export(spec, EXPORT_BUCKET, EXPORT_PREFIX);
+    }
+
+    public ErpExport.Result export(ErpExport.Spec spec, String bucket, String prefix) {
+        if (exportS3 == null) {
+            throw new IllegalStateException("no S3 to export to: the simulator runs without the embedded stack");
+        }
+        try (S3Client s3 = exportS3.get()) {
+            return ErpExport.write(s3, bucket, prefix, spec, catalog);
+        }
     }
 
     public void stop() {
@@ -359,6 +396,45 @@ public final class ErpSimulator implements AutoCloseable {
             limiter.reset();
         }
         state(ctx);
+    }
+
+    private void export(RoutingContext ctx) {
+        ErpExport.Spec spec;
+        try {
+            String runId = ctx.queryParam("runId").isEmpty()
+                    ? DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
+                            .format(LocalDateTime.now(ZoneOffset.UTC))
+                    : ctx.queryParam("runId").get(0).strip();
+            if (!runId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+                throw new IllegalArgumentException("runId");
+            }
+            spec = new ErpExport.Spec(runId, intParam(ctx, "synthetic", 0), intParam(ctx, "invalid", 0),
+                    intParam(ctx, "files", 4), true);
+        } catch (IllegalArgumentException e) {
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"runId (letters, digits, _ - .), synthetic, invalid and files (≥ 1) are whole numbers\"}");
+            return;
+        }
+        String bucket = ctx.queryParam("bucket").isEmpty() ? EXPORT_BUCKET : ctx.queryParam("bucket").get(0);
+        String prefix = ctx.queryParam("prefix").isEmpty() ? EXPORT_PREFIX : ctx.queryParam("prefix").get(0);
+        vertx.<ErpExport.Result>executeBlocking(() -> export(spec, bucket, prefix)).onComplete(done -> {
+            if (done.failed()) {
+                ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("error", String.valueOf(done.cause().getMessage()))
+                                .encode());
+                return;
+            }
+            ErpExport.Result r = done.result();
+            ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+                    .put("runId", spec.runId()).put("bucket", r.bucket()).put("prefix", r.prefix())
+                    .put("files", new JsonArray(r.keys())).put("rows", r.rows())
+                    .put("valid", r.valid()).put("invalid", r.invalid()).encode());
+        });
+    }
+
+    private static int intParam(RoutingContext ctx, String name, int fallback) {
+        List<String> values = ctx.queryParam(name);
+        return values.isEmpty() ? fallback : Integer.parseInt(values.get(0).strip());
     }
 
     private void state(RoutingContext ctx) {
