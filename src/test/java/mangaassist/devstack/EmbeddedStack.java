@@ -45,7 +45,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private final List<BooleanSupplier> users = new CopyOnWriteArrayList<>();
 
     private EmbeddedStack(boolean forTests) {
-        erp = new ErpBackend(!forTests);
+        // the ERP's stock changes go to the CDC queue on this stack's ElasticMQ, as DMS would send them
+        erp = new ErpBackend(!forTests, () -> sqs.url(ports.get(sqs)));
         // EventBridge delivers to SQS targets on the ElasticMQ of this stack (its port is claimed before any starts)
         eventBridge = new EventBridgeBackend(() -> sqs.url(ports.get(sqs)));
         backends = List.of(new RedisBackend(), sqs, new DynamoDbLocalBackend(),

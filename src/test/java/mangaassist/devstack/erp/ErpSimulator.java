@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +42,8 @@ public final class ErpSimulator implements AutoCloseable {
 
     public static final String SOAP_PATH = "/soap/inventory";
     public static final String CONTROL_PATH = "/_erp/control";
+    /** POST ?isbn=...&quantity=...: changes a book's stock and emits the DMS change record (see {@link #changeStock}). */
+    public static final String STOCK_PATH = "/_erp/stock";
     private static final String ARRIVED_AT = "X-Simulator-Arrived-At";
     /**
      * Sent only by benchmarks (a CXF interceptor they add, see InventoryBenchmark): when the call took its rate-limit
@@ -100,6 +104,8 @@ public final class ErpSimulator implements AutoCloseable {
     private volatile long holdArrivalsUntil = System.nanoTime();
     private HttpServer server;
     private String host;
+    /** Where DMS would put the stock table's change records (the CDC queue); none: changes are not emitted. */
+    private volatile Consumer<String> changeFeed = record -> { };
 
     private ErpSimulator(Options options) {
         this.options = options;
@@ -130,6 +136,7 @@ public final class ErpSimulator implements AutoCloseable {
         Router router = Router.router(vertx);
         router.post(CONTROL_PATH).handler(this::control);
         router.get(CONTROL_PATH).handler(this::state);
+        router.post(STOCK_PATH).handler(this::stock);
         router.get("/health").handler(ctx -> ctx.response()
                 .setStatusCode(faults.current() == FaultMode.DOWN ? 503 : 200).end());
         router.post(SOAP_PATH).handler(BodyHandler.create(false).setBodyLimit(1 << 20)).handler(this::soap);
@@ -212,6 +219,34 @@ public final class ErpSimulator implements AutoCloseable {
 
     public void setRateLimit(int perSecond) {
         limiter.setLimit(perSecond);
+    }
+
+    /** Where the change records of {@link #changeStock} go, as DMS would send them from the ERP's database. */
+    public void setChangeFeed(Consumer<String> feed) {
+        this.changeFeed = feed == null ? record -> { } : feed;
+    }
+
+    /**
+     * Changes a book's stock, as the ERP's own users do, and emits the change record DMS would capture from the stock
+     * table: {@code {"data":{ISBN,QTY,OLD_QTY,TITLE,WAREHOUSE_CD},"metadata":{timestamp,record-type,operation,
+     * partition-key-type,schema-name,table-name}}}. Answers that record; an unknown ISBN: empty.
+     */
+    public Optional<String> changeStock(String isbn, int quantity) {
+        if (quantity < 0) {
+            throw new IllegalArgumentException("quantity must be >= 0");
+        }
+        Optional<ErpCatalog.Item> before = catalog.setQuantity(isbn, quantity);
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
+        ErpCatalog.Item old = before.get();
+        String record = "{\"data\":{\"ISBN\":\"" + old.isbn() + "\",\"QTY\":" + quantity + ",\"OLD_QTY\":"
+                + old.quantity() + ",\"TITLE\":\"" + old.title().replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\",\"WAREHOUSE_CD\":\"TK01\"},\"metadata\":{\"timestamp\":\"" + java.time.Instant.now()
+                + "\",\"record-type\":\"data\",\"operation\":\"update\",\"partition-key-type\":\"schema-table\","
+                + "\"schema-name\":\"ERP\",\"table-name\":\"INVENTORY\"}}";
+        changeFeed.accept(record);
+        return Optional.of(record);
     }
 
     /**
@@ -359,6 +394,31 @@ public final class ErpSimulator implements AutoCloseable {
             limiter.reset();
         }
         state(ctx);
+    }
+
+    private void stock(RoutingContext ctx) {
+        String isbn = ctx.queryParam("isbn").isEmpty() ? null : ctx.queryParam("isbn").get(0);
+        int quantity;
+        try {
+            quantity = Integer.parseInt(ctx.queryParam("quantity").get(0).trim());
+        } catch (RuntimeException e) {
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"isbn and quantity (a whole number >= 0) are required\"}");
+            return;
+        }
+        // the change feed sends to SQS, a blocking call: not on the event loop
+        vertx.executeBlocking(() -> changeStock(isbn, quantity)).onComplete(done -> {
+            if (done.failed()) {
+                ctx.response().setStatusCode(done.cause() instanceof IllegalArgumentException ? 400 : 503)
+                        .putHeader("Content-Type", "application/json")
+                        .end("{\"error\":\"" + String.valueOf(done.cause().getMessage()).replace("\"", "'") + "\"}");
+            } else if (done.result().isEmpty()) {
+                ctx.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+                        .end("{\"error\":\"unknown ISBN\"}");
+            } else {
+                ctx.response().putHeader("Content-Type", "application/json").end(done.result().get());
+            }
+        });
     }
 
     private void state(RoutingContext ctx) {

@@ -45,6 +45,13 @@ public final class SqsTargetDelivery implements TargetDelivery, AutoCloseable {
         });
     }
 
+    /** Sends a message body to a queue by name (the ERP simulator's change feed uses this too). */
+    public void send(String queue, String body) {
+        SqsClient client = client();
+        String url = queueUrls.computeIfAbsent(queue, q -> client.getQueueUrl(b -> b.queueName(q)).queueUrl());
+        client.sendMessage(b -> b.queueUrl(url).messageBody(body));
+    }
+
     private SqsClient client() {
         SqsClient client = sqs;
         if (client == null) {
