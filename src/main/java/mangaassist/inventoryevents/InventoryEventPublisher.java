@@ -3,7 +3,10 @@ package mangaassist.inventoryevents;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -51,10 +54,26 @@ public class InventoryEventPublisher {
         return PendingEvent.of(event);
     }
 
-    /** Waits (without a thread) for the entry's outcome, bounded; a failure fails the source message. */
+    /**
+     * Waits (without a thread) for the entry's outcome, bounded by {@code publish.timeout}; a failure fails the source
+     * message with its own exception (not wrapped), so that the route's error handling sees what it was.
+     */
     public CompletionStage<InventoryChangeEvent> await(@Body PendingEvent pending) {
-        return pending.outcome().orTimeout(properties.publish().timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(eventId -> pending.event());
+        CompletableFuture<InventoryChangeEvent> answer = new CompletableFuture<>();
+        pending.outcome().orTimeout(properties.publish().timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((eventId, failure) -> {
+                    if (failure == null) {
+                        published.increment();
+                        answer.complete(pending.event());
+                        return;
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    answer.completeExceptionally(cause instanceof TimeoutException
+                            ? new InventoryEventPublishException(pending.event(), "no outcome within "
+                            + properties.publish().timeout(), 0) : cause);
+                });
+        return answer;
     }
 
     /** The aggregator's group (≤ 10 events) as a batch to send. */
@@ -101,10 +120,5 @@ public class InventoryEventPublisher {
             list.stream().filter(PendingEvent.class::isInstance).map(PendingEvent.class::cast)
                     .forEach(p -> p.outcome().completeExceptionally(failure));
         }
-    }
-
-    /** Counts an accepted event (called as each source message's outcome completes). */
-    public void counted(@Body InventoryChangeEvent event) {
-        published.increment();
     }
 }
