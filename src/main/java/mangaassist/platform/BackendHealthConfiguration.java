@@ -1,6 +1,7 @@
 package mangaassist.platform;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,12 +17,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * One health contributor per backend, each named after it in /actuator/health (sqs, dynamodb,
- * opensearch, s3; redis comes from Spring Boot). Each makes one cheap real call (s3: one per declared bucket).
+ * opensearch, s3, eventbridge; redis comes from Spring Boot). Each makes one cheap real call (s3: one per declared bucket).
  */
 @Configuration(proxyBeanMethods = false)
 public class BackendHealthConfiguration {
@@ -53,6 +55,23 @@ public class BackendHealthConfiguration {
                 }
             }
             return Health.up().withDetail("buckets", buckets).build();
+        };
+    }
+
+    /** DescribeEventBus on each declared bus, and how many rules it has: a bus without its rules delivers nothing. */
+    @Bean
+    public HealthIndicator eventbridgeHealthIndicator(EventBridgeClient eventBridge, TopologyProperties topology) {
+        return () -> {
+            Map<String, Object> rules = new LinkedHashMap<>();
+            for (TopologyProperties.EventBus bus : topology.eventBuses()) {
+                try {
+                    eventBridge.describeEventBus(b -> b.name(bus.name()));
+                    rules.put(bus.name(), eventBridge.listRules(b -> b.eventBusName(bus.name())).rules().size());
+                } catch (RuntimeException e) {
+                    return Health.down(e).withDetail("bus", bus.name()).build();
+                }
+            }
+            return Health.up().withDetail("rules", rules).build();
         };
     }
 

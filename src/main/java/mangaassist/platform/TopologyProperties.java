@@ -12,13 +12,45 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("mangaassist.topology")
 public record TopologyProperties(boolean provision, List<Queue> queues, List<Table> tables, List<Bucket> buckets,
-                                 List<SearchIndex> searchIndices) {
+                                 List<SearchIndex> searchIndices, List<EventBus> eventBuses) {
 
     public TopologyProperties {
+        eventBuses = eventBuses == null ? List.of() : List.copyOf(eventBuses);
         queues = queues == null ? List.of() : List.copyOf(queues);
         tables = tables == null ? List.of() : List.copyOf(tables);
         buckets = buckets == null ? List.of() : List.copyOf(buckets);
         searchIndices = searchIndices == null ? List.of() : List.copyOf(searchIndices);
+    }
+
+    /**
+     * An EventBridge bus with its rules ({@code default} is the account's own bus: not created, only given rules).
+     *
+     * @param name  bus name
+     * @param rules its rules, each with an event pattern and queue targets
+     */
+    public record EventBus(String name, List<Rule> rules) {
+        public EventBus {
+            rules = rules == null ? List.of() : List.copyOf(rules);
+        }
+    }
+
+    /**
+     * @param name        rule name
+     * @param description what the rule is for
+     * @param pattern     the event pattern, JSON (EventBridge's pattern syntax: prefix, anything-but, numeric...)
+     * @param targets     the queues the matched events go to
+     */
+    public record Rule(String name, String description, String pattern, List<Target> targets) {
+        public Rule {
+            targets = targets == null ? List.of() : List.copyOf(targets);
+        }
+    }
+
+    /**
+     * @param id    target id within its rule
+     * @param queue name of a declared queue that receives the event in its EventBridge envelope
+     */
+    public record Target(String id, String queue) {
     }
 
     /** @param name bucket name */

@@ -26,6 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutTargetsResponse;
+import software.amazon.awssdk.services.eventbridge.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.eventbridge.model.RuleState;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
@@ -47,15 +51,17 @@ public class TopologyProvisioner implements InitializingBean {
     private final DynamoDbClient dynamoDb;
     private final RestClient openSearch;
     private final S3Client s3;
+    private final EventBridgeClient eventBridge;
     private final ObjectMapper json = new ObjectMapper();
 
     public TopologyProvisioner(TopologyProperties topology, SqsClient sqs, DynamoDbClient dynamoDb,
-                               RestClient openSearch, S3Client s3) {
+                               RestClient openSearch, S3Client s3, EventBridgeClient eventBridge) {
         this.topology = topology;
         this.sqs = sqs;
         this.dynamoDb = dynamoDb;
         this.openSearch = openSearch;
         this.s3 = s3;
+        this.eventBridge = eventBridge;
     }
 
     @Override
@@ -75,8 +81,11 @@ public class TopologyProvisioner implements InitializingBean {
         for (TopologyProperties.SearchIndex index : topology.searchIndices()) {
             createIndex(index);
         }
-        LOG.info("Topology provisioned: {} queues, {} tables, {} buckets, {} search indices", topology.queues().size(),
-                topology.tables().size(), topology.buckets().size(), topology.searchIndices().size());
+        // after the queues: a rule's targets are queue ARNs
+        topology.eventBuses().forEach(bus -> createEventBus(bus, arns));
+        LOG.info("Topology provisioned: {} queues, {} tables, {} buckets, {} search indices, {} event buses",
+                topology.queues().size(), topology.tables().size(), topology.buckets().size(),
+                topology.searchIndices().size(), topology.eventBuses().size());
     }
 
     private String createQueue(TopologyProperties.Queue queue, Map<String, String> arns) {
@@ -132,6 +141,43 @@ public class TopologyProvisioner implements InitializingBean {
             dynamoDb.updateTimeToLive(b -> b.tableName(table.name())
                     .timeToLiveSpecification(t -> t.attributeName(table.ttlAttribute()).enabled(true)));
         }
+    }
+
+    /** The bus (unless it is the account's default one), then each rule and its targets: PutRule and PutTargets overwrite. */
+    private void createEventBus(TopologyProperties.EventBus bus, Map<String, String> queueArns) {
+        if (!"default".equals(bus.name())) {
+            try {
+                eventBridge.createEventBus(b -> b.name(bus.name()));
+            } catch (ResourceAlreadyExistsException alreadyThere) {
+                LOG.debug("Event bus {} exists", bus.name());
+            }
+        }
+        for (TopologyProperties.Rule rule : bus.rules()) {
+            eventBridge.putRule(b -> b.eventBusName(bus.name()).name(rule.name()).description(rule.description())
+                    .eventPattern(rule.pattern()).state(RuleState.ENABLED));
+            if (rule.targets().isEmpty()) {
+                continue;
+            }
+            List<software.amazon.awssdk.services.eventbridge.model.Target> targets = rule.targets().stream()
+                    .map(target -> software.amazon.awssdk.services.eventbridge.model.Target.builder().id(target.id())
+                            .arn(queueArn(target.queue(), queueArns, rule.name())).build())
+                    .toList();
+            PutTargetsResponse response = eventBridge.putTargets(b -> b.eventBusName(bus.name()).rule(rule.name())
+                    .targets(targets));
+            if (response.failedEntryCount() > 0) {
+                throw new IllegalStateException("Rule " + rule.name() + " on bus " + bus.name() + ": targets refused: "
+                        + response.failedEntries());
+            }
+        }
+    }
+
+    private static String queueArn(String queue, Map<String, String> queueArns, String rule) {
+        String arn = queueArns.get(queue);
+        if (arn == null) {
+            throw new IllegalStateException("Rule " + rule + " targets queue " + queue
+                    + ", which is not declared in the topology");
+        }
+        return arn;
     }
 
     /** The SDK adds the client's region as LocationConstraint, unless it is us-east-1 (see mangaassist.aws.s3.region). */

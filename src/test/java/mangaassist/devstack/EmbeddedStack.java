@@ -14,12 +14,13 @@ import java.util.function.BooleanSupplier;
 
 import mangaassist.devstack.bedrock.BedrockEmulator;
 import mangaassist.devstack.erp.ErpSimulator;
+import mangaassist.devstack.eventbridge.EventBridgeEmulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded backend stack: real engines in-process (ElasticMQ, DynamoDB Local, OpenSearch + k-NN) or as child
- * processes (redis-server, S3Proxy) and our emulators (Bedrock Runtime, the legacy SOAP ERP), on loopback. Development and test infrastructure only: it lives on the test classpath.
+ * processes (redis-server, S3Proxy) and our emulators (Bedrock Runtime, EventBridge, the legacy SOAP ERP), on loopback. Development and test infrastructure only: it lives on the test classpath.
  *
  * <p>Tests share one instance per JVM on ephemeral ports ({@link #shared()}); the run command and
  * {@link DevApplication} (the run command, or the stack alone) starts it on the standard ports.
@@ -32,6 +33,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private static final Duration USERS_WAIT = Duration.ofSeconds(60);
 
     private final BedrockBackend bedrock = new BedrockBackend();
+    private final ElasticMqBackend sqs = new ElasticMqBackend();
+    private final EventBridgeBackend eventBridge;
     private final OpenSearchBackend openSearch = new OpenSearchBackend();
     private final DynamoDbLocalBackend dynamoDb = new DynamoDbLocalBackend();
     private final ErpBackend erp;
@@ -44,9 +47,11 @@ public final class EmbeddedStack implements AutoCloseable {
     private final List<BooleanSupplier> users = new CopyOnWriteArrayList<>();
 
     private EmbeddedStack(boolean forTests) {
-        erp = new ErpBackend(!forTests);
-        backends = List.of(new RedisBackend(), new ElasticMqBackend(), dynamoDb,
-                openSearch, s3, bedrock, erp);
+        // the ERP's stock changes go to the CDC queue on this stack's ElasticMQ, as DMS would send them
+        erp = new ErpBackend(!forTests, () -> sqs.url(ports.get(sqs)));
+        // EventBridge delivers to SQS targets on the ElasticMQ of this stack (its port is claimed before any starts)
+        eventBridge = new EventBridgeBackend(() -> sqs.url(ports.get(sqs)));
+        backends = List.of(new RedisBackend(), sqs, dynamoDb, openSearch, s3, bedrock, eventBridge, erp);
     }
 
     /** The stack of this test JVM, started on first use on ephemeral ports and stopped at JVM exit. */
@@ -117,6 +122,11 @@ public final class EmbeddedStack implements AutoCloseable {
     /** The Bedrock emulator, for tests that switch latency and faults. */
     public BedrockEmulator bedrock() {
         return bedrock.emulator();
+    }
+
+    /** The EventBridge emulator, for tests that inject per-entry failures and read its counters. */
+    public EventBridgeEmulator eventBridge() {
+        return eventBridge.emulator();
     }
 
     /** The ERP simulator, for tests that switch latency, limits and faults. */

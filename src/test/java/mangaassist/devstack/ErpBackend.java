@@ -1,6 +1,10 @@
 package mangaassist.devstack;
 
+import java.net.URI;
+import java.util.function.Supplier;
+
 import mangaassist.devstack.erp.ErpSimulator;
+import mangaassist.devstack.eventbridge.SqsTargetDelivery;
 
 /**
  * The legacy inventory ERP: our SOAP simulator (Shift_JIS, 50 requests/s, faults switchable at run time).
@@ -9,11 +13,16 @@ import mangaassist.devstack.erp.ErpSimulator;
  */
 final class ErpBackend implements Backend {
 
+    /** The queue DMS would write the stock table's changes to (mangaassist.inventory-events.cdc-queue). */
+    static final String CDC_QUEUE = "manga-inventory-cdc";
+
     private final boolean realisticLatency;
+    private final SqsTargetDelivery changeFeed;
     private ErpSimulator simulator;
 
-    ErpBackend(boolean realisticLatency) {
+    ErpBackend(boolean realisticLatency, Supplier<String> sqsUrl) {
         this.realisticLatency = realisticLatency;
+        this.changeFeed = new SqsTargetDelivery(() -> URI.create(sqsUrl.get()));
     }
 
     @Override
@@ -30,6 +39,8 @@ final class ErpBackend implements Backend {
     public void start(int port) {
         simulator = ErpSimulator.start(StackPorts.LOOPBACK, port,
                 realisticLatency ? ErpSimulator.Options.defaults() : ErpSimulator.Options.fast());
+        // stock changed through the simulator's control reach the CDC queue, as DMS would deliver them
+        simulator.setChangeFeed(record -> changeFeed.send(CDC_QUEUE, record));
     }
 
     @Override
@@ -46,5 +57,6 @@ final class ErpBackend implements Backend {
         if (simulator != null) {
             simulator.close();
         }
+        changeFeed.close();
     }
 }

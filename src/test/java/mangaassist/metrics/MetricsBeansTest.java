@@ -33,7 +33,7 @@ class MetricsBeansTest {
             new TopologyProperties.Queue("a-queue", Duration.ofSeconds(30), "a-dlq", 3, null),
             new TopologyProperties.Queue("b-queue", Duration.ofSeconds(30), "b-dlq", 5, null),
             new TopologyProperties.Queue("c-queue", Duration.ofSeconds(30), "a-dlq", 5, null),
-            new TopologyProperties.Queue("b-dlq", null, null, null, null)), List.of(), List.of(), List.of());
+            new TopologyProperties.Queue("b-dlq", null, null, null, null)), List.of(), List.of(), List.of(), List.of());
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final SqsClient sqs = Mockito.mock(SqsClient.class);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import mangaassist.platform.TopologyProperties;
 import mangaassist.support.FlowTest;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
@@ -34,13 +35,18 @@ class MetricsFlowTest {
     ProducerTemplate template;
     @Autowired
     TestRestTemplate http;
+    @Autowired
+    TopologyProperties topology;
 
     @Test
     void everyDeadLetterQueueOfTheTopologyHasAGaugeTheTimerRouteKeepsCurrent() {
         // the timer route has polled each of them since the application started (-1: never read)
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(List.of("manga-enrichment-dlq.fifo",
-                "manga-deferred-dlq", "manga-moderation-dlq")).allSatisfy(queue -> assertThat(gauge(queue)).isNotNegative()));
-        assertThat(meters.find(DlqDepthGauges.GAUGE).gauges()).hasSize(3);
+                "manga-deferred-dlq", "manga-moderation-dlq", "manga-inventory-cdc-dlq", "manga-inventory-product-sync-dlq"))
+                .allSatisfy(queue -> assertThat(gauge(queue)).isNotNegative()));
+        // one per dead-letter queue the topology declares, no more
+        assertThat(meters.find(DlqDepthGauges.GAUGE).gauges()).hasSize((int) topology.queues().stream()
+                .map(TopologyProperties.Queue::deadLetterQueue).filter(java.util.Objects::nonNull).distinct().count());
     }
 
     @Test

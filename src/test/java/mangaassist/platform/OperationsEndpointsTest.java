@@ -32,12 +32,14 @@ class OperationsEndpointsTest {
         ResponseEntity<JsonNode> health = http.getForEntity("/actuator/health", JsonNode.class);
         assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
         JsonNode components = health.getBody().path("components");
-        for (String backend : new String[] {"sqs", "dynamodb", "opensearch", "redis", "s3"}) {
+        for (String backend : new String[] {"sqs", "dynamodb", "opensearch", "redis", "s3", "eventbridge"}) {
             assertThat(components.path(backend).path("status").asText()).as(backend).isEqualTo("UP");
         }
         assertThat(components.path("dynamodb").path("details").path("tables").toString())
                 .contains("manga-assist-sessions", "manga-catalog", "manga-products");
         assertThat(components.path("s3").path("details").path("buckets").toString()).contains("manga-assist-async-results");
+        assertThat(components.path("eventbridge").path("details").path("rules").path("manga-assist-inventory").asInt())
+                .isEqualTo(5);
         assertThat(health.getBody().path("status").asText()).isEqualTo("UP");
     }
 

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
  * Caches a fresh answer before it is sent, so that the same message sent as soon as the answer arrives is
@@ -30,6 +31,12 @@ import org.springframework.stereotype.Component;
  */
 @Component("chatCache")
 public class ChatCache {
+
+    /**
+     * Prefix of the set of answer keys cached for one ISBN (prefix + ISBN): a stock change deletes them (the
+     * inventory-events flow's cache invalidation) without scanning every chat key. Kept as long as its answers.
+     */
+    public static final String ANSWERS_BY_ISBN = "chat:answers-by-isbn:";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatCache.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,17 +63,27 @@ public class ChatCache {
     /** Caches the message's reply under its key. */
     public void store(ChatMessage message) throws JsonProcessingException {
         store(message.sessionId(), message.cacheKey(), message.admission(), message.language(), message.reply(),
-                message.facts());
+                message.facts(), message.stock() == null ? null : message.stock().isbn());
     }
 
     void store(String sessionId, String key, ChatAdmission.Admission admission, String language, ModelReply reply,
                List<String> facts) throws JsonProcessingException {
+        store(sessionId, key, admission, language, reply, facts, null);
+    }
+
+    void store(String sessionId, String key, ChatAdmission.Admission admission, String language, ModelReply reply,
+               List<String> facts, String isbn) throws JsonProcessingException {
         if (admission == null || !admission.redisAnswered()) {
             return;
         }
         String value = JSON.writeValueAsString(new CachedAnswer(language, reply));
         Duration keep = facts == null || facts.isEmpty() ? ttl : stockTtl;
-        CompletableFuture<Boolean> set = redis.opsForValue().set(key, value, keep).toFuture();
+        Mono<Boolean> write = redis.opsForValue().set(key, value, keep);
+        if (isbn != null) {
+            String index = ANSWERS_BY_ISBN + isbn;
+            write = write.flatMap(ok -> redis.opsForSet().add(index, key).then(redis.expire(index, keep)).thenReturn(ok));
+        }
+        CompletableFuture<Boolean> set = write.toFuture();
         try {
             set.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {

@@ -126,6 +126,21 @@ public final class ErpCatalog {
         return d.matches("\\d{13}") && checkDigit(d.substring(0, 12)) == d.charAt(12) - '0';
     }
 
+    /**
+     * Sets an item's stock (its status follows: 01 more than 5, 02 1 to 5, 03 none; a preorder stays 04 until stock
+     * arrives) and answers the item as it was before. Unknown ISBN: empty.
+     */
+    public synchronized Optional<Item> setQuantity(String isbn, int quantity) {
+        Item old = byIsbn(isbn).orElse(null);
+        if (old == null) {
+            return Optional.empty();
+        }
+        String status = quantity > 5 ? "01" : quantity > 0 ? "02" : "04".equals(old.statusCode()) ? "04" : "03";
+        byIsbn.put(old.isbn(), new Item(old.isbn(), old.series(), old.volume(), old.title(), quantity, status,
+                old.lastRestockDate(), old.priceJpy(), quantity > 0 ? null : old.restockEtaDays()));
+        return Optional.of(old);
+    }
+
     public Optional<Item> byIsbn(String isbn) {
         return isbn == null ? Optional.empty() : Optional.ofNullable(byIsbn.get(isbn.replace("-", "").strip()));
     }

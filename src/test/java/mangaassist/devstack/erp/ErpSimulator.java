@@ -10,6 +10,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -55,6 +57,8 @@ public final class ErpSimulator implements AutoCloseable {
     /** Where DMS's full load writes the exports: the staging bucket and prefix of the application's defaults. */
     public static final String EXPORT_BUCKET = "manga-erp-staging";
     public static final String EXPORT_PREFIX = "batch-sync";
+    /** POST ?isbn=...&quantity=...: changes a book's stock and emits the DMS change record (see {@link #changeStock}). */
+    public static final String STOCK_PATH = "/_erp/stock";
     private static final String ARRIVED_AT = "X-Simulator-Arrived-At";
     /**
      * Sent only by benchmarks (a CXF interceptor they add, see InventoryBenchmark): when the call took its rate-limit
@@ -117,6 +121,8 @@ public final class ErpSimulator implements AutoCloseable {
     private String host;
     /** the S3 the exports go to (the stack's S3Proxy), once the stack has told it */
     private volatile Supplier<S3Client> exportS3;
+    /** Where DMS would put the stock table's change records (the CDC queue); none: changes are not emitted. */
+    private volatile Consumer<String> changeFeed = record -> { };
 
     private ErpSimulator(Options options) {
         this.options = options;
@@ -148,6 +154,7 @@ public final class ErpSimulator implements AutoCloseable {
         router.post(CONTROL_PATH).handler(this::control);
         router.get(CONTROL_PATH).handler(this::state);
         router.post(EXPORT_PATH).handler(this::export);
+        router.post(STOCK_PATH).handler(this::stock);
         router.get("/health").handler(ctx -> ctx.response()
                 .setStatusCode(faults.current() == FaultMode.DOWN ? 503 : 200).end());
         router.post(SOAP_PATH).handler(BodyHandler.create(false).setBodyLimit(1 << 20)).handler(this::soap);
@@ -230,6 +237,34 @@ public final class ErpSimulator implements AutoCloseable {
 
     public void setRateLimit(int perSecond) {
         limiter.setLimit(perSecond);
+    }
+
+    /** Where the change records of {@link #changeStock} go, as DMS would send them from the ERP's database. */
+    public void setChangeFeed(Consumer<String> feed) {
+        this.changeFeed = feed == null ? record -> { } : feed;
+    }
+
+    /**
+     * Changes a book's stock, as the ERP's own users do, and emits the change record DMS would capture from the stock
+     * table: {@code {"data":{ISBN,QTY,OLD_QTY,TITLE,WAREHOUSE_CD},"metadata":{timestamp,record-type,operation,
+     * partition-key-type,schema-name,table-name}}}. Answers that record; an unknown ISBN: empty.
+     */
+    public Optional<String> changeStock(String isbn, int quantity) {
+        if (quantity < 0) {
+            throw new IllegalArgumentException("quantity must be >= 0");
+        }
+        Optional<ErpCatalog.Item> before = catalog.setQuantity(isbn, quantity);
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
+        ErpCatalog.Item old = before.get();
+        String record = "{\"data\":{\"ISBN\":\"" + old.isbn() + "\",\"QTY\":" + quantity + ",\"OLD_QTY\":"
+                + old.quantity() + ",\"TITLE\":\"" + old.title().replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\",\"WAREHOUSE_CD\":\"TK01\"},\"metadata\":{\"timestamp\":\"" + java.time.Instant.now()
+                + "\",\"record-type\":\"data\",\"operation\":\"update\",\"partition-key-type\":\"schema-table\","
+                + "\"schema-name\":\"ERP\",\"table-name\":\"INVENTORY\"}}";
+        changeFeed.accept(record);
+        return Optional.of(record);
     }
 
     /**
@@ -435,6 +470,31 @@ public final class ErpSimulator implements AutoCloseable {
     private static int intParam(RoutingContext ctx, String name, int fallback) {
         List<String> values = ctx.queryParam(name);
         return values.isEmpty() ? fallback : Integer.parseInt(values.get(0).strip());
+    }
+
+    private void stock(RoutingContext ctx) {
+        String isbn = ctx.queryParam("isbn").isEmpty() ? null : ctx.queryParam("isbn").get(0);
+        int quantity;
+        try {
+            quantity = Integer.parseInt(ctx.queryParam("quantity").get(0).trim());
+        } catch (RuntimeException e) {
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"isbn and quantity (a whole number >= 0) are required\"}");
+            return;
+        }
+        // the change feed sends to SQS, a blocking call: not on the event loop
+        vertx.executeBlocking(() -> changeStock(isbn, quantity)).onComplete(done -> {
+            if (done.failed()) {
+                ctx.response().setStatusCode(done.cause() instanceof IllegalArgumentException ? 400 : 503)
+                        .putHeader("Content-Type", "application/json")
+                        .end("{\"error\":\"" + String.valueOf(done.cause().getMessage()).replace("\"", "'") + "\"}");
+            } else if (done.result().isEmpty()) {
+                ctx.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+                        .end("{\"error\":\"unknown ISBN\"}");
+            } else {
+                ctx.response().putHeader("Content-Type", "application/json").end(done.result().get());
+            }
+        });
     }
 
     private void state(RoutingContext ctx) {

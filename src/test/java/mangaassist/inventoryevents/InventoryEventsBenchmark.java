@@ -1,0 +1,273 @@
+package mangaassist.inventoryevents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import mangaassist.MangaAssistApplication;
+import mangaassist.devstack.EmbeddedStack;
+import mangaassist.devstack.EmbeddedStackInitializer;
+import mangaassist.devstack.erp.ErpCatalog;
+import mangaassist.devstack.erp.ErpSimulator;
+import mangaassist.devstack.eventbridge.EventBridgeEmulator;
+import mangaassist.support.BenchmarkMachine;
+import mangaassist.support.CpuMeter;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * inventory-events benchmark (not a test of timings: it never fails on a figure). Stock is changed in the ERP simulator
+ * at a fixed rate (as the ERP's users would; the simulator emits each DMS record to manga-inventory-cdc), and a change
+ * is done when its new quantity shows both in {@code GET /api/inventory/{isbn}} (whose cache held the old one: the
+ * invalidation must have run) and in the product table. Each changed ISBN's stock is read once through the API before
+ * the phase, so that the cache holds it. Figures: p50/p99/max of each and of both, the changes/s achieved, PutEvents
+ * entries per call, CPU per change. Issue target: p99 ≤ 2 s at 200 changes/s.
+ *
+ * <p>Run: {@code ./mvnw test -Pbenchmark -Dtest=InventoryEventsBenchmark [-Dbench.events.rate=200
+ * -Dbench.events.changes=3000 -Dbench.events.warmup=1000]}. Output: {@code target/benchmarks/inventory-events-benchmark.json}.
+ * It fails only when a run is invalid: a change not seen within a minute.
+ */
+@Tag("benchmark")
+@CamelSpringBootTest
+@AutoConfigureObservability
+@SpringBootTest(classes = MangaAssistApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("embedded")
+@ContextConfiguration(initializers = EmbeddedStackInitializer.class)
+class InventoryEventsBenchmark {
+
+    static final double TARGET_P99_MS = 2000;
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final Duration GIVE_UP = Duration.ofMinutes(1);
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    DynamoDbClient dynamoDb;
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    final ErpSimulator erp = EmbeddedStack.shared().erp();
+    final EventBridgeEmulator eventBridge = EmbeddedStack.shared().eventBridge();
+    final AtomicInteger quantities = new AtomicInteger(1000);
+
+    @Test
+    void stockChangesReachTheInventoryApiAndTheProductTable() throws Exception {
+        int rate = Integer.getInteger("bench.events.rate", 200);
+        int changes = Integer.getInteger("bench.events.changes", 3000);
+        int warmup = Integer.getInteger("bench.events.warmup", 1000);
+        // regular volumes only (the ERP's other fixtures are pinned for other tests), in a stable order
+        List<String> isbns = erp.catalog().items().stream().filter(i -> i.volume() > 0).map(ErpCatalog.Item::isbn).toList();
+        ObjectNode report = JSON.createObjectNode();
+        report.put("benchmark", "inventory-events: ERP stock change → DMS record on SQS → PutEvents (EventBridge emulator) "
+                + "→ rules → product sync (DynamoDB Local) and cache invalidation (Redis); done when GET /api/inventory "
+                + "and the product table both show the new quantity");
+        BenchmarkMachine.describe(report, "client (changes and pollers), application and every backend in one JVM");
+        report.putObject("settings").put("ratePerSecond", rate).put("changes", changes).put("warmupChanges", warmup)
+                .put("isbns", isbns.size()).put("targetP99Ms", TARGET_P99_MS);
+        for (String isbn : isbns) {
+            // cached before the phase: a change must invalidate it to show
+            get(isbn);
+        }
+        if (warmup > 0) {
+            ObjectNode w = run(isbns, rate, warmup);
+            report.set("warmup", w.put("note", "not measured: ElasticMQ and DynamoDB Local are slow for their first "
+                    + "thousands of calls (JIT)"));
+            System.out.println("warmup (not measured): " + w.path("both").toString());
+        }
+        ObjectNode measured = run(isbns, rate, changes);
+        report.set("measured", measured);
+        Path dir = Path.of(System.getProperty("bench.output", "target/benchmarks"));
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("inventory-events-benchmark.json"), JSON.writeValueAsString(report),
+                StandardCharsets.UTF_8);
+        System.out.println(JSON.writeValueAsString(measured));
+        assertThat(measured.path("changesSeen").asInt()).as("every change seen").isEqualTo(changes);
+    }
+
+    /** One phase: changes at the rate, each watched until both reads show it. */
+    private ObjectNode run(List<String> isbns, int rate, int changes) throws Exception {
+        eventBridge.reset();
+        Set<String> inFlight = ConcurrentHashMap.newKeySet();
+        DelayQueue<Watch> watches = new DelayQueue<>();
+        List<long[]> done = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch finished = new CountDownLatch(changes);
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger started = new AtomicInteger();
+        ScheduledExecutorService changer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "bench-changer"));
+        ExecutorService pollers = Executors.newFixedThreadPool(6, r -> new Thread(r, "bench-poller"));
+        CpuMeter cpu = CpuMeter.start();
+        long t0 = System.nanoTime();
+        changer.scheduleAtFixedRate(() -> {
+            if (started.get() >= changes) {
+                return;
+            }
+            String isbn;
+            do {   // an ISBN with no change in flight: each watched change is unambiguous
+                isbn = isbns.get(Math.floorMod(next.getAndIncrement(), isbns.size()));
+            } while (!inFlight.add(isbn));
+            int quantity = quantities.incrementAndGet();
+            long at = System.nanoTime();
+            erp.changeStock(isbn, quantity).orElseThrow();
+            started.incrementAndGet();
+            watches.add(new Watch(isbn, quantity, at, at + TimeUnit.MILLISECONDS.toNanos(20)));
+        }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
+        for (int p = 0; p < 6; p++) {
+            pollers.execute(() -> {
+                try {
+                    while (finished.getCount() > 0) {
+                        Watch w = watches.poll(100, TimeUnit.MILLISECONDS);
+                        if (w == null) {
+                            continue;
+                        }
+                        long now = System.nanoTime();
+                        if (w.apiAt == 0 && quantityFromApi(w.isbn) == w.quantity) {
+                            w.apiAt = now;
+                        }
+                        if (w.productAt == 0 && quantityInTable(w.isbn) == w.quantity) {
+                            w.productAt = now;
+                        }
+                        if (w.apiAt != 0 && w.productAt != 0) {
+                            done.add(new long[] {w.apiAt - w.at, w.productAt - w.at});
+                            inFlight.remove(w.isbn);
+                            finished.countDown();
+                        } else if (now - w.at > GIVE_UP.toNanos()) {
+                            inFlight.remove(w.isbn);
+                            finished.countDown();
+                        } else {
+                            watches.add(w.later(now + TimeUnit.MILLISECONDS.toNanos(20)));
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        finished.await(changes / rate + GIVE_UP.toSeconds() + 30, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        changer.shutdownNow();
+        pollers.shutdownNow();
+        ObjectNode phase = JSON.createObjectNode();
+        phase.put("changesSeen", done.size());
+        phase.put("seconds", round(seconds));
+        phase.put("changesPerSecondOffered", rate);
+        phase.put("changesPerSecondSeen", round(done.size() / seconds));
+        phase.set("inventoryApi", percentiles(done, 0));
+        phase.set("productTable", percentiles(done, 1));
+        phase.set("both", percentiles(done, 2));
+        EventBridgeEmulator.Stats stats = eventBridge.stats();
+        phase.put("putEventsCalls", stats.putEventsCalls());
+        phase.put("putEventsEntriesPerCall", round(stats.entriesPerCall()));
+        phase.put("entriesRefused", stats.entriesFailed());
+        phase.set("cpu", cpu.stop(Math.max(done.size(), 1), "Change", "bench-poller"));
+        phase.put("note", "pollers read every 20 ms: latencies are up to ~20 ms late; the pollers' CPU is in clientCpuMsPerChange");
+        return phase;
+    }
+
+    private static ObjectNode percentiles(List<long[]> done, int which) {
+        List<Long> values = new ArrayList<>();
+        synchronized (done) {
+            for (long[] d : done) {
+                values.add(which == 2 ? Math.max(d[0], d[1]) : d[which]);
+            }
+        }
+        Collections.sort(values);
+        ObjectNode node = JSON.createObjectNode();
+        if (values.isEmpty()) {
+            return node;
+        }
+        node.put("p50Ms", round(values.get((int) (values.size() * 0.50)) / 1e6));
+        node.put("p99Ms", round(values.get(Math.min(values.size() - 1, (int) (values.size() * 0.99))) / 1e6));
+        node.put("maxMs", round(values.get(values.size() - 1) / 1e6));
+        return node;
+    }
+
+    private int quantityFromApi(String isbn) throws Exception {
+        JsonNode item = get(isbn);
+        return item == null ? -1 : item.path("quantityAvailable").asInt(-1);
+    }
+
+    private JsonNode get(String isbn) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/inventory/" + isbn)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+    }
+
+    private int quantityInTable(String isbn) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName("manga-products")
+                .key(Map.of("isbn", AttributeValue.fromS(isbn))).projectionExpression("quantity_available")).item();
+        AttributeValue quantity = item == null ? null : item.get("quantity_available");
+        return quantity == null ? -1 : Integer.parseInt(quantity.n());
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    /** A change being watched; due again at {@code due}. */
+    static final class Watch implements Delayed {
+        final String isbn;
+        final int quantity;
+        final long at;
+        long due;
+        long apiAt;
+        long productAt;
+
+        Watch(String isbn, int quantity, long at, long due) {
+            this.isbn = isbn;
+            this.quantity = quantity;
+            this.at = at;
+            this.due = due;
+        }
+
+        Watch later(long when) {
+            due = when;
+            return this;
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(due - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return Long.compare(due, ((Watch) other).due);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package mangaassist.inventoryevents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import mangaassist.chat.session.ChatCache;
+import mangaassist.chat.session.ChatCacheKey;
+import mangaassist.devstack.EmbeddedStack;
+import mangaassist.devstack.eventbridge.EventBridgeEmulator;
+import mangaassist.support.FlowTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * inventory-events on the embedded stack: change records (API and the CDC queue fed by the ERP simulator) → the real
+ * aws2-eventbridge component → the EventBridge emulator's rules → the three queues → product table, caches, re-index.
+ */
+@FlowTest
+class InventoryEventsFlowTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    TestRestTemplate http;
+    @Autowired
+    DynamoDbClient dynamoDb;
+    @Autowired
+    StringRedisTemplate redis;
+    @Autowired
+    SqsClient sqs;
+    @Autowired
+    MeterRegistry meters;
+
+    @AfterEach
+    void resetEmulator() {
+        eventBridge().reset();
+    }
+
+    @Test
+    void aChangeRecordUpdatesTheProductAndInvalidatesBothCachesForItsIsbnOnly() {
+        String isbn = isbn("鬼滅の刃", 4);
+        String neighbour = isbn.substring(0, 12) + "X";   // shares all but the last character: must survive
+        redis.opsForValue().set("inventory:TK01:" + isbn, "{\"qty\":10}");
+        redis.opsForValue().set("inventory:last:TK01:" + isbn, "{\"qty\":10}");
+        redis.opsForValue().set("inventory:TK01:" + neighbour, "{\"qty\":1}");
+        String chatKey = "chat:{flow-" + UUID.randomUUID() + "}:resp:abc";
+        redis.opsForValue().set(chatKey, "{\"answer\":\"10 copies\"}");
+        redis.opsForSet().add(ChatCache.ANSWERS_BY_ISBN + isbn, chatKey);
+
+        ResponseEntity<JsonNode> answer = post(record(isbn, 3, 10, Instant.now()));
+
+        assertThat(answer.getStatusCode().value()).isEqualTo(202);
+        assertThat(answer.getBody().path("eventType").asText()).isEqualTo("inventory.updated");
+        await().atMost(WAIT).untilAsserted(() -> {
+            Map<String, AttributeValue> item = product(isbn);
+            assertThat(quantity(isbn)).isEqualTo("3");
+            assertThat(item.get("stock_status").s()).isEqualTo("low_stock");
+            assertThat(item.get("last_event_type").s()).isEqualTo("inventory.updated");
+            assertThat(item.get("last_sync_utc").s()).isNotBlank();
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(redis.hasKey("inventory:TK01:" + isbn)).isFalse());
+        assertThat(redis.hasKey("inventory:last:TK01:" + isbn)).isFalse();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(redis.hasKey(chatKey)).isFalse());
+        assertThat(redis.hasKey(ChatCache.ANSWERS_BY_ISBN + isbn)).isFalse();
+        assertThat(redis.hasKey("inventory:TK01:" + neighbour)).isTrue();
+        // the third rule's queue got the event too (its consumer hands it to the catalog's re-indexing)
+        await().atMost(WAIT).until(() -> eventBridge().stats().delivered() >= 3);
+        redis.delete("inventory:TK01:" + neighbour);
+    }
+
+    @Test
+    void eventTypesFollowTheSeedsRule() {
+        assertThat(post(record(isbn("呪術廻戦", 2), 0, 4, Instant.now())).getBody().path("eventType").asText())
+                .isEqualTo("inventory.depleted");
+        assertThat(post(record(isbn("呪術廻戦", 3), 12, 0, Instant.now())).getBody().path("eventType").asText())
+                .isEqualTo("inventory.restocked");
+        assertThat(post(record(isbn("呪術廻戦", 4), 12, 30, Instant.now())).getBody().path("eventType").asText())
+                .isEqualTo("inventory.updated");
+    }
+
+    @Test
+    void anInvalidRecordIsRefusedWithAnErrorPerField() {
+        ResponseEntity<JsonNode> answer = http.postForEntity("/api/cdc/inventory",
+                json("{\"data\":{\"ISBN\":\"12\",\"QTY\":-1},\"metadata\":{}}"), JsonNode.class);
+        assertThat(answer.getStatusCode().value()).isEqualTo(400);
+        assertThat(answer.getBody().path("code").asText()).isEqualTo("INVALID_RECORD");
+        assertThat(answer.getBody().toString()).contains("data.ISBN", "data.QTY").doesNotContain("Exception");
+    }
+
+    @Test
+    void onlyTheEntriesTheBusRefusedAreSentAgain() {
+        String isbn = isbn("呪術廻戦", 7);
+        eventBridge().faults().failNext("ThrottlingException", 2, "inventory.restocked");
+        long before = eventBridge().stats().entriesFailed();
+
+        ResponseEntity<JsonNode> answer = post(record(isbn, 9, 0, Instant.now()));
+
+        assertThat(answer.getStatusCode().value()).isEqualTo(202);
+        assertThat(eventBridge().stats().entriesFailed() - before).isEqualTo(2);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(quantity(isbn)).isEqualTo("9"));
+    }
+
+    @Test
+    void anEntryTheBusKeepsRefusingIsRecordedAndNotAcknowledged() {
+        eventBridge().faults().failNext("InternalFailure", -1, "inventory.depleted");
+        double failedBefore = failedCount();
+
+        ResponseEntity<JsonNode> answer = post(record(isbn("呪術廻戦", 8), 0, 3, Instant.now()));
+
+        assertThat(answer.getStatusCode().value()).isEqualTo(503);
+        assertThat(answer.getBody().path("code").asText()).isEqualTo("EVENT_BUS_UNAVAILABLE");
+        // recorded once per attempt at publishing: the test's HTTP client itself sends a request again after a 503
+        assertThat(failedCount() - failedBefore).isGreaterThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void anOlderEventDoesNotRestoreAnOldStockLevel() {
+        String isbn = isbn("呪術廻戦", 9);
+        Instant now = Instant.now();
+        post(record(isbn, 8, 2, now));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(quantity(isbn)).isEqualTo("8"));
+        double ignoredBefore = ignoredCount();
+
+        post(record(isbn, 2, 5, now.minusSeconds(30)));   // delivered late: changed before the one the item shows
+
+        await().atMost(WAIT).until(() -> ignoredCount() > ignoredBefore);
+        assertThat(quantity(isbn)).isEqualTo("8");
+        assertThat(product(isbn).get("stock_status").s()).isEqualTo("in_stock");
+    }
+
+    @Test
+    void aStockChangeInTheErpReachesTheChatsAnswerThroughTheCdcQueue() {
+        String isbn = isbn("進撃の巨人", 9);
+        String question = "Is volume 9 of Attack on Titan in stock?";
+        String[] sessions = new String[1];
+        // an answer with live stock (the first ERP call of a cold JVM can miss the chat's stock time budget, and such an
+        // answer is not cached)
+        await().atMost(WAIT).untilAsserted(() -> {
+            sessions[0] = "events-" + UUID.randomUUID();
+            assertThat(chat(sessions[0], question).path("data").path("message").asText()).contains(isbn, "copies");
+        });
+        String session = sessions[0];
+        await().atMost(WAIT).until(() -> redis.hasKey(ChatCacheKey.of(session, question)));
+        assertThat(redis.opsForSet().members(ChatCache.ANSWERS_BY_ISBN + isbn)).contains(ChatCacheKey.of(session, question));
+
+        // as the ERP's users do: the stock table changes, DMS sends the record to manga-inventory-cdc
+        EmbeddedStack.shared().erp().changeStock(isbn, 137).orElseThrow();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(quantity(isbn)).isEqualTo("137"));
+        await().atMost(WAIT).until(() -> !redis.hasKey(ChatCacheKey.of(session, question)));
+        JsonNode second = chat(session, question);
+        assertThat(second.path("metadata").path("cached").asBoolean()).isFalse();
+        assertThat(second.path("data").path("message").asText()).contains(isbn, "137 copies");
+    }
+
+    private JsonNode chat(String session, String text) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putObject("data").put("sessionId", session).put("message", text).put("preferredLanguage", "auto")
+                .put("modelPreference", "fast");
+        return http.postForEntity("/api/chat", json(root.toString()), JsonNode.class).getBody();
+    }
+
+    private double failedCount() {
+        return meters.find("mangaassist.inventory.events.publish.failed").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    private double ignoredCount() {
+        var counter = meters.find("mangaassist.inventory.events.product.sync").tag("outcome", "ignored_older").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private String quantity(String isbn) {
+        AttributeValue quantity = product(isbn).get("quantity_available");
+        return quantity == null ? null : quantity.n();
+    }
+
+    private Map<String, AttributeValue> product(String isbn) {
+        return dynamoDb.getItem(b -> b.tableName("manga-products").key(Map.of("isbn", AttributeValue.fromS(isbn))))
+                .item();
+    }
+
+    private ResponseEntity<JsonNode> post(String record) {
+        return http.postForEntity("/api/cdc/inventory", json(record), JsonNode.class);
+    }
+
+    static String record(String isbn, int quantity, int previous, Instant changedAt) {
+        return "{\"data\":{\"ISBN\":\"" + isbn + "\",\"QTY\":" + quantity + ",\"OLD_QTY\":" + previous
+                + ",\"TITLE\":\"test\",\"WAREHOUSE_CD\":\"TK01\"},\"metadata\":{\"operation\":\"update\",\"timestamp\":\""
+                + changedAt + "\",\"table-name\":\"INVENTORY\"}}";
+    }
+
+    private static String isbn(String series, int volume) {
+        return EmbeddedStack.shared().erp().catalog().isbnOf(series, volume).orElseThrow();
+    }
+
+    private static EventBridgeEmulator eventBridge() {
+        return EmbeddedStack.shared().eventBridge();
+    }
+
+    private static HttpEntity<String> json(String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return new HttpEntity<>(body, headers);
+    }
+}
