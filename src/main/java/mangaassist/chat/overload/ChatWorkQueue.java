@@ -70,6 +70,7 @@ public class ChatWorkQueue implements SmartLifecycle {
     private final AtomicInteger inService = new AtomicInteger();
     private final Map<AdmissionRule.Reason, Counter> refusals = new EnumMap<>(AdmissionRule.Reason.class);
     private final Object idle = new Object();
+    private final Object admission = new Object();
 
     private volatile int workers;
     private volatile int capacity;
@@ -150,7 +151,7 @@ public class ChatWorkQueue implements SmartLifecycle {
         long elapsed = System.nanoTime() - message.startNanos();
         AdmissionRule.Decision decision;
         // decide and reserve at once, so that concurrent admissions cannot together pass the capacity
-        synchronized (waiting) {
+        synchronized (admission) {
             decision = rule.decide(elapsed, load());
             if (decision.admitted()) {
                 waiting.incrementAndGet();
