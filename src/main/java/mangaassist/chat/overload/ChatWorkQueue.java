@@ -125,6 +125,12 @@ public class ChatWorkQueue implements SmartLifecycle {
         if (draining) {
             throw refused(rule.refuse(AdmissionRule.Reason.SHUTDOWN, TimeUnit.MILLISECONDS.toNanos(shutdownRetryAfterMs)));
         }
+        long waited = waitedSinceArrival(exchange);
+        if (waited >= budgetNanos) {
+            // it waited its whole budget for a thread to take it (the WebSocket's worker pool): no answer, cached or
+            // not, can come in time any more; refused without a Redis round trip, so that the backlog clears faster
+            throw refused(rule.refuse(AdmissionRule.Reason.EXPECTED_WAIT, waited - budgetNanos));
+        }
         if (connectionKey == null) {
             return;
         }
@@ -148,7 +154,7 @@ public class ChatWorkQueue implements SmartLifecycle {
         if (draining) {
             throw refused(rule.refuse(AdmissionRule.Reason.SHUTDOWN, TimeUnit.MILLISECONDS.toNanos(shutdownRetryAfterMs)));
         }
-        long elapsed = System.nanoTime() - message.startNanos();
+        long elapsed = Math.max(System.nanoTime() - message.startNanos(), waitedSinceArrival(exchange));
         AdmissionRule.Decision decision;
         // decide and reserve at once, so that concurrent admissions cannot together pass the capacity
         synchronized (admission) {
@@ -172,6 +178,16 @@ public class ChatWorkQueue implements SmartLifecycle {
         if (ticket != null) {
             ticket.start();
         }
+    }
+
+    /**
+     * Time since the frame or request arrived: the exchange was created by the consumer as it arrived, before it waited
+     * for a thread to run the route (the WebSocket consumer queues every message for Vert.x's worker pool); the
+     * message's own start ({@code receive}) only counts from there. Milliseconds, the exchange clock's resolution.
+     */
+    static long waitedSinceArrival(Exchange exchange) {
+        long created = exchange.getClock().getCreated();
+        return created <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - created));
     }
 
     /** The queue now, as the rule sees it. */
