@@ -3,24 +3,23 @@ package mangaassist.chat.overload;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
+import jakarta.annotation.PreDestroy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import mangaassist.chat.ChatProperties;
 import mangaassist.chat.message.ChatMessage;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
-import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.SynchronizationAdapter;
-import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -77,24 +76,23 @@ public class ChatWorkQueue implements SmartLifecycle {
     private volatile int maxPerConnection;
     private volatile boolean draining;
 
-    public ChatWorkQueue(CamelContext camel, ChatOverloadProperties settings, ChatProperties chat, MeterRegistry meters) {
+    public ChatWorkQueue(ChatOverloadProperties settings, ChatProperties chat, MeterRegistry meters) {
         this.settings = settings;
         this.budgetNanos = chat.timeBudget().toNanos();
         this.rule = new AdmissionRule(budgetNanos, settings.retryAfterMin().toNanos(), settings.retryAfterMax().toNanos());
         this.shutdownRetryAfterMs = settings.shutdownRetryAfter().toMillis();
         this.serviceTime = new ServiceTime(settings.initialServiceTime().toNanos(), settings.serviceTimeWeight());
-        // a Camel-managed pool (shut down with the context, shown in JMX); never rejects: admission keeps the number
-        // waiting within the queue's capacity before a message is handed to it
-        ThreadPoolProfile profile = new ThreadPoolProfile("chat-work");
-        profile.setPoolSize(settings.workers());
-        profile.setMaxPoolSize(settings.workers());
-        profile.setMaxQueueSize(settings.queueCapacity());
-        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
-        ExecutorService executor = camel.getExecutorServiceManager().newThreadPool(this, "chat-work", profile);
-        if (!(executor instanceof ThreadPoolExecutor tpe)) {
-            throw new IllegalStateException("chat-work is not a ThreadPoolExecutor: " + executor);
-        }
-        this.pool = tpe;
+        // the JDK's bounded pool; it never rejects: admission keeps the number waiting within the queue's capacity
+        // before a message is handed to it. Not Camel's ExecutorServiceManager: a lifecycle bean that depends on the
+        // CamelContext makes Spring start the context early, before its routes are added (REST answered 404)
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, settings.queueCapacity())),
+                r -> {
+                    Thread t = new Thread(r, "chat-work-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
         restoreSettings();
         for (AdmissionRule.Reason reason : AdmissionRule.Reason.values()) {
             refusals.put(reason, Counter.builder(REFUSALS).description("Chat messages refused at once (OVERLOADED)")
@@ -247,6 +245,12 @@ public class ChatWorkQueue implements SmartLifecycle {
     }
 
     // ------------------------------------------------------------------ shutdown
+
+    /** After the Camel context has stopped (bean destruction comes after every lifecycle's stop). */
+    @PreDestroy
+    public void close() {
+        pool.shutdownNow();
+    }
 
     @Override
     public void start() {
