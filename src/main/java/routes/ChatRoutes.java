@@ -7,6 +7,7 @@ import mangaassist.chat.intent.ChatInventorySteps;
 import mangaassist.chat.message.ChatException;
 import mangaassist.chat.message.ChatMessage;
 import mangaassist.chat.model.ChatModelCalls;
+import mangaassist.chat.overload.ChatWorkQueue;
 import mangaassist.chat.session.ChatSessions;
 import mangaassist.chat.session.History;
 import mangaassist.inventory.InventoryItem;
@@ -64,10 +65,12 @@ public class ChatRoutes extends RouteBuilder {
 
     private final ChatModelCalls modelCalls;
     private final ChatInventorySteps inventorySteps;
+    private final ChatWorkQueue workQueue;
 
-    public ChatRoutes(ChatModelCalls modelCalls, ChatInventorySteps inventorySteps) {
+    public ChatRoutes(ChatModelCalls modelCalls, ChatInventorySteps inventorySteps, ChatWorkQueue workQueue) {
         this.modelCalls = modelCalls;
         this.inventorySteps = inventorySteps;
+        this.workQueue = workQueue;
     }
 
     @Override
@@ -121,41 +124,55 @@ public class ChatRoutes extends RouteBuilder {
 
         from("direct:chat-handle").routeId("chat-handle")
                 .routeGroup(FLOW)
-                .routeDescription("One chat message: inbound transform, admission (rate limit, cache, recent turns), history, intent, model, cache write, reply")
+                .routeDescription("One chat message: inbound transform, connection cap, rate limit, cache (a hit is answered here), else chat-work")
                 .routeConfigurationId(CALLER_ERRORS)
                 // the client's frame as a ChatMessage, the body from here to the reply
                 .bean("chatSteps", "receive").id("chat-receive")
                 // what the error frame of a later failure says
                 .setProperty(ErrorResponses.REQUEST_ID, simple("${body.requestId}"))
                 .setProperty(ErrorResponses.LANGUAGE, simple("${body.language}"))
+                // refused at once while shutting down, or past the connection's messages in flight
+                .bean("chatWorkQueue", "enter").id("chat-enter")
                 // rate limit, cache read and the session's recent turns in one Redis script; a Redis
                 // failure never fails the message
                 .bean("chatAdmission", "admit").id("chat-admission")
                 .bean("chatSteps", "readCache")
                 .choice()
                     .when(simple("${body.cacheHit}"))
+                        // served during overload too: a cache hit costs no worker
                         .bean("chatSteps", "cachedAnswer")
                     .otherwise()
-                        .to("direct:chat-history")
-                        .bean("chatSteps", "intent").id("chat-intent")
-                        .filter(simple("${body.stockQuestion}"))
-                            .to("direct:chat-inventory")
-                        .end()
-                        .bean("chatSteps", "model").id("chat-model-select")
-                        .to("direct:chat-model")
-                        .bean("chatSteps", "reply").id("chat-outbound")
-                        // cached before the reply, so that a repeat sent as soon as it arrives is a hit
-                        // (one SET; a Redis failure sends the answer uncached). An answer without live
-                        // stock is not cached: the same question asks the ERP again
-                        .filter(simple("${body.cacheable}"))
-                            .bean("chatCache", "store").id("chat-cache-write")
-                        .end()
-                        .wireTap("direct:chat-remember").id("chat-remember-tap")
-                        .bean("chatSteps", "answer")
+                        .to("direct:chat-work")
                 .end()
                 .removeHeaders("*", VertxWebsocketConstants.CONNECTION_KEY)
                 // compact, as the partial and error frames
                 .bean("chatSteps", "json");
+
+        // admission control: a message that needs the model waits for a worker of the bounded chat-work pool only
+        // when its answer is expected within the time budget; otherwise it is refused at once (OVERLOADED)
+        from("direct:chat-work").routeId("chat-work")
+                .routeGroup(FLOW)
+                .routeDescription("A fresh answer: admitted to the bounded work queue or refused at once; then history, intent, model, cache write, reply")
+                .routeConfigurationId(CALLER_ERRORS)
+                .bean("chatWorkQueue", "admit").id("chat-work-admit")
+                .threads().executorService(workQueue.workers()).id("chat-work-queue")
+                .bean("chatWorkQueue", "started").id("chat-work-started")
+                .to("direct:chat-history")
+                .bean("chatSteps", "intent").id("chat-intent")
+                .filter(simple("${body.stockQuestion}"))
+                    .to("direct:chat-inventory")
+                .end()
+                .bean("chatSteps", "model").id("chat-model-select")
+                .to("direct:chat-model")
+                .bean("chatSteps", "reply").id("chat-outbound")
+                // cached before the reply, so that a repeat sent as soon as it arrives is a hit (one SET; a Redis
+                // failure sends the answer uncached). An answer without live stock is not cached: the same question
+                // asks the ERP again
+                .filter(simple("${body.cacheable}"))
+                    .bean("chatCache", "store").id("chat-cache-write")
+                .end()
+                .wireTap("direct:chat-remember").id("chat-remember-tap")
+                .bean("chatSteps", "answer");
 
         // the latest turns came with the admission when Redis holds them (none for a new session);
         // DynamoDB, the record, is asked when Redis cannot tell

@@ -10,6 +10,10 @@
   const ANSWER_TIMEOUT_MS = 30000;
   const RETRY_MIN_MS = 500;
   const RETRY_MAX_MS = 10000;
+  // a message refused as OVERLOADED is sent again after the server's retryAfterMs, stretched by up to half of it
+  // at random (so that the clients refused together do not all come back at the same moment), at most this often
+  const BUSY_RETRIES = 2;
+  const BUSY_JITTER = 0.5;
   const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]/;
 
   const $ = (id) => document.getElementById(id);
@@ -111,7 +115,11 @@
     ws.addEventListener('close', () => {
       if (socket !== ws) return;
       socket = null;
-      failPending('CONNECTION_LOST', '接続が切れたため、回答を受け取れませんでした。もう一度お送りください。');
+      // a message waiting to be sent again goes out on the next connection (a server shutting down refuses with a
+      // retry hint, then closes: the page reconnects, to another instance)
+      if (!(pending && pending.retryTimer)) {
+        failPending('CONNECTION_LOST', '接続が切れたため、回答を受け取れませんでした。もう一度お送りください。');
+      }
       setStatus('reconnecting');
       setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
@@ -161,7 +169,7 @@
     text.appendChild(typing);
     li.append(who, text);
     conversation.setAttribute('aria-busy', 'true');
-    const answer = { li, text, streamed: '', requestedLanguage, watchdog: 0 };
+    const answer = { li, text, streamed: '', requestedLanguage, watchdog: 0, frame: null, retries: 0, retryTimer: 0 };
     answer.watchdog = setTimeout(
       () => failPending('TIMEOUT', '回答に時間がかかっています。もう一度お試しください。'), ANSWER_TIMEOUT_MS);
     append(li);
@@ -169,7 +177,10 @@
   }
 
   function finish() {
-    if (pending) clearTimeout(pending.watchdog);
+    if (pending) {
+      clearTimeout(pending.watchdog);
+      clearTimeout(pending.retryTimer);
+    }
     pending = null;
     conversation.setAttribute('aria-busy', 'false');
     updateSendButton();
@@ -232,6 +243,41 @@
     finish();
   }
 
+  /** The server is busy: say so, and send the same message again after its hint, with jitter. */
+  function busy(answer, retryAfterMs) {
+    answer.retries += 1;
+    const delay = Math.round(retryAfterMs * (1 + Math.random() * BUSY_JITTER));
+    answer.li.dataset.status = 'busy';
+    answer.li.dataset.retries = String(answer.retries);
+    const note = document.createElement('span');
+    note.className = 'busy';
+    note.dataset.testid = 'busy-message';
+    note.textContent = `ただいま混み合っています。${Math.max(1, Math.round(delay / 1000))}秒後に自動で再送します…`;
+    answer.text.replaceChildren(note);
+    answer.li.scrollIntoView({ block: 'end' });
+    clearTimeout(answer.watchdog);
+    answer.retryTimer = setTimeout(() => resend(answer), delay);
+  }
+
+  function resend(answer) {
+    if (pending !== answer) return;
+    if (!isOpen()) {
+      // reconnecting: send as soon as the new connection is open
+      answer.retryTimer = setTimeout(() => resend(answer), 250);
+      return;
+    }
+    answer.retryTimer = 0;
+    answer.li.dataset.status = 'waiting';
+    const typing = document.createElement('span');
+    typing.className = 'typing';
+    typing.setAttribute('aria-label', '回答を作成しています');
+    typing.textContent = '…';
+    answer.text.replaceChildren(typing);
+    answer.watchdog = setTimeout(
+      () => failPending('TIMEOUT', '回答に時間がかかっています。もう一度お試しください。'), ANSWER_TIMEOUT_MS);
+    socket.send(answer.frame);
+  }
+
   function onFrame(frame) {
     // one question at a time: a frame with nothing pending is still shown, never dropped
     const answer = pending || (pending = startAnswer(languageSelect.value));
@@ -250,6 +296,11 @@
         finish();
         break;
       case 'error':
+        if (frame.code === 'OVERLOADED' && answer.frame && answer.retries < BUSY_RETRIES
+            && Number.isFinite(frame.retryAfterMs) && frame.retryAfterMs >= 0) {
+          busy(answer, frame.retryAfterMs);
+          break;
+        }
         showError(answer, frame.code, frame.error);
         finish();
         break;
@@ -268,7 +319,7 @@
     const text = input.value.trim();
     if (!text || !isOpen() || pending) return;
     const preferredLanguage = languageSelect.value;
-    socket.send(JSON.stringify({
+    const frame = JSON.stringify({
       data: {
         sessionId: sessionId(),
         message: text,
@@ -276,10 +327,12 @@
         modelPreference: modelSelect.value,
       },
       metadata: { clientVersion: CLIENT_VERSION },
-    }));
+    });
+    socket.send(frame);
     addUserMessage(text);
     input.value = '';
     pending = startAnswer(preferredLanguage);
+    pending.frame = frame;
     updateSendButton();
     input.focus();
   }

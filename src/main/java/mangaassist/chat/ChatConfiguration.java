@@ -14,7 +14,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class ChatConfiguration {
 
-    /** The WebSocket consumer answers each message on a Vert.x worker thread (default pool: 20). */
+    /**
+     * The WebSocket consumer takes each message on a Vert.x worker thread (default pool: 20): parse, rate limit and
+     * cache read; an answer that needs the model goes on on the chat-work pool ({@code ChatWorkQueue}).
+     */
     @Bean
     public VertxOptions chatVertxOptions(ChatProperties chat) {
         return new VertxOptions().setWorkerPoolSize(chat.websocket().workerThreads());

@@ -36,8 +36,8 @@ public record ChatProperties(WebSocket websocket, int maxMessageChars, Duration 
      * @param host           interface the WebSocket server binds
      * @param port           its port (vertx-websocket runs its own server, not on Tomcat's port)
      * @param path           its path
-     * @param workerThreads  Vert.x worker threads running the route: one per message being answered (it also
-     *                       writes the answer's partial frames, in order)
+     * @param workerThreads  Vert.x worker threads taking the frames (parse, connection cap, rate limit, cache read);
+     *                       answers that need the model run on the chat-work pool (mangaassist.chat.overload)
      * @param partialInterval streamed text is gathered this long into one partial frame
      */
     public record WebSocket(String host, int port, String path, int workerThreads, Duration partialInterval) {

@@ -18,4 +18,9 @@ public interface ClientError {
     default Object details() {
         return null;
     }
+
+    /** How long the client should wait before trying again (ms): the body's retryAfterMs and HTTP Retry-After; null for none. */
+    default Long retryAfterMs() {
+        return null;
+    }
 }

@@ -77,6 +77,12 @@ public class ErrorResponses {
         if (error.details() != null) {
             body.put("errors", error.details());
         }
+        Long retryAfterMs = error.retryAfterMs();
+        if (retryAfterMs != null) {
+            body.put("retryAfterMs", retryAfterMs);
+            // HTTP's header counts whole seconds: rounded up, never 0
+            exchange.getMessage().setHeader("Retry-After", Math.max(1, (retryAfterMs + 999) / 1000));
+        }
         return body;
     }
 

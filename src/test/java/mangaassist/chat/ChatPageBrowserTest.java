@@ -14,9 +14,12 @@ import java.util.stream.Stream;
 
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
+import mangaassist.chat.overload.ChatWorkQueue;
 import mangaassist.support.Chromium;
 import mangaassist.support.FlowTest;
 import mangaassist.support.RequiresChromium;
+import mangaassist.support.WebSocketTestClient;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -59,8 +62,11 @@ class ChatPageBrowserTest {
     int websocketPort;
     @Autowired
     TestRestTemplate http;
+    @Autowired
+    ChatWorkQueue queue;
 
     EmulatorControl bedrock;
+    WebSocketTestClient other;
     ChromeDriver driver;
     Path profile;
 
@@ -85,6 +91,10 @@ class ChatPageBrowserTest {
 
     @AfterEach
     void closeBrowser() throws IOException {
+        queue.restoreSettings();
+        if (other != null) {
+            other.close();
+        }
         if (bedrock != null) {
             bedrock.reset();
         }
@@ -155,6 +165,44 @@ class ChatPageBrowserTest {
 
         Files.createDirectories(SCREENSHOT.getParent());
         Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    @RequiresChromium
+    void aBusyServerIsToldAndTheMessageIsSentAgainAfterItsHint() throws IOException {
+        // saturated: the only worker busy with another client's slow answer, no room to wait
+        bedrock = EmbeddedStack.shared().bedrock().control().reset().latency(Duration.ofMillis(1000), PER_TOKEN);
+        queue.setWorkers(1);
+        queue.setQueueCapacity(0);
+        startBrowser();
+        driver.get("http://localhost:" + port + "/");
+        WebDriverWait wait = new WebDriverWait(driver, WAIT, POLL);
+        wait.until(ExpectedConditions.attributeToBe(testId("connection-status"), "data-state", "open"));
+        other = WebSocketTestClient.connect("ws://127.0.0.1:" + websocketPort + "/chat");
+        other.send(ChatFlowTest.message("browser-busy-" + System.nanoTime(), "Any manga about chess?", "fast").toString());
+        Awaitility.await().atMost(WAIT).until(() -> queue.load().inService() == 1);
+
+        WebElement input = driver.findElement(testId("message-input"));
+        input.sendKeys("将棋の漫画を教えてください");
+        input.sendKeys(Keys.ENTER);
+
+        // refused: the page says it is busy and will send again, no error shown
+        WebElement busy = wait.until(ExpectedConditions.visibilityOfElementLocated(testId("busy-message")));
+        assertThat(busy.getText()).contains("混み合っています").contains("再送");
+        By answer = By.cssSelector("[data-testid=assistant-message]");
+        assertThat(driver.findElement(answer).getAttribute("data-status")).isEqualTo("busy");
+        assertThat(driver.findElements(testId("error-message"))).isEmpty();
+
+        // room again: the page's own retry, after the hint, is answered
+        queue.restoreSettings();
+        bedrock.latency(FIRST_TOKEN, PER_TOKEN);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("answer-meta")));
+        WebElement done = driver.findElement(answer);
+        assertThat(done.getAttribute("data-status")).isEqualTo("final");
+        assertThat(Integer.parseInt(done.getAttribute("data-retries"))).isBetween(1, 2);
+        assertThat(done.findElement(testId("answer-text")).getText()).containsPattern(KANA);
+        assertThat(driver.findElements(testId("busy-message"))).isEmpty();
+        assertThat(driver.findElements(testId("error-message"))).isEmpty();
     }
 
     private static By testId(String id) {

@@ -98,7 +98,7 @@ class ChatRouteTest extends RouteTestSupport {
                 a -> a.weaveById("chat-inventory-search").replace().to("mock:catalog"));
         AdviceWith.adviceWith(context, "chat-inventory-stock",
                 a -> a.weaveByToUri("direct:inventory-lookup").replace().to("mock:stock"));
-        AdviceWith.adviceWith(context, "chat-handle",
+        AdviceWith.adviceWith(context, "chat-work",
                 a -> a.weaveById("chat-cache-write").replace().to("mock:cache-write"));
         AdviceWith.adviceWith(context, "chat-remember", a -> {
             a.weaveById("chat-remember-recent-turns").replace().to("mock:recent-turns");

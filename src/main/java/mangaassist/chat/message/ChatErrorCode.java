@@ -15,6 +15,9 @@ public enum ChatErrorCode {
             "The answer took too long. Please try again."),
     MODEL_THROTTLED(503, "ただいま混み合っています。しばらくしてからもう一度お試しください。",
             "We are busy right now. Please try again shortly."),
+    /** Refused at once (the work queue cannot answer within the time budget, or the instance is shutting down): retry after retryAfterMs. */
+    OVERLOADED(503, "ただいま大変混み合っています。少し時間をおいてもう一度お送りください。",
+            "We are very busy right now. Please send your message again in a moment."),
     MODEL_NO_RESPONSE(502, "回答を作成できませんでした。もう一度お試しください。",
             "No answer could be produced. Please try again."),
     INTERNAL(500, "申し訳ございません。エラーが発生しました。", "Sorry, something went wrong.");

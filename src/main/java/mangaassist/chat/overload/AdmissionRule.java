@@ -1,0 +1,92 @@
+package mangaassist.chat.overload;
+
+/**
+ * Whether a message that needs the model is admitted to the work queue: refused at once when the queue is full,
+ * or when its expected answer time would pass the time budget. Expected answer time = time already spent on the
+ * message + its expected wait + one service time; the expected wait is the work ahead of it, drained at the
+ * measured service rate (workers / mean service time). With a worker free there is no wait, and the message is
+ * admitted whatever the service time (a slow model is the model timeouts' business, not the queue's).
+ *
+ * @param budgetNanos   the answer's time budget ({@code mangaassist.chat.time-budget})
+ * @param retryMinNanos the least retry hint
+ * @param retryMaxNanos the longest retry hint
+ */
+public record AdmissionRule(long budgetNanos, long retryMinNanos, long retryMaxNanos) {
+    // (a full queue refuses whatever the expected wait: the capacity bounds memory and the drain at shutdown)
+
+    /** Why a message was refused: the tag of the refusal counter. */
+    public enum Reason {
+        /** its expected wait would have made the answer late */
+        EXPECTED_WAIT("expected-wait"),
+        /** the queue holds queue-capacity messages already */
+        QUEUE_FULL("queue-full"),
+        /** its connection has max-in-flight-per-connection messages in flight already */
+        CONNECTION("connection"),
+        /** the instance is shutting down */
+        SHUTDOWN("shutdown");
+
+        private final String tag;
+
+        Reason(String tag) {
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
+        }
+    }
+
+    /** The rule's answer: admitted, or refused with a reason and a retry hint (ms). */
+    public record Decision(Reason refused, long retryAfterMs) {
+        static final Decision ADMIT = new Decision(null, 0);
+
+        public boolean admitted() {
+            return refused == null;
+        }
+    }
+
+    /** What the queue looks like when a message asks to enter it. */
+    public record Load(int waiting, int inService, int workers, int capacity, long meanServiceNanos) {
+
+        /** Messages that must be done before this one starts: those waiting, plus those in service beyond the workers free. */
+        public int ahead() {
+            return Math.max(0, waiting + inService + 1 - workers);
+        }
+
+        /** The expected wait for a worker: the work ahead drained at the service rate, workers / mean service time. */
+        public long expectedWaitNanos() {
+            return workers <= 0 ? Long.MAX_VALUE : ahead() * meanServiceNanos / workers;
+        }
+    }
+
+    /**
+     * @param elapsedNanos time already spent on the message (parse, rate limit, cache read)
+     * @param load         the queue now
+     */
+    public Decision decide(long elapsedNanos, Load load) {
+        if (load.ahead() == 0) {
+            // a worker is free: no wait
+            return Decision.ADMIT;
+        }
+        if (load.waiting() >= load.capacity()) {
+            // the hint: time for the queue to drain to where this message would fit within the budget
+            return refuse(Reason.QUEUE_FULL, overBudgetNanos(elapsedNanos, load));
+        }
+        long over = overBudgetNanos(elapsedNanos, load);
+        return over > 0 ? refuse(Reason.EXPECTED_WAIT, over) : Decision.ADMIT;
+    }
+
+    /** A refusal with a retry hint of about {@code nanos}, within the hint's bounds. */
+    public Decision refuse(Reason reason, long nanos) {
+        return new Decision(reason, Math.max(retryMinNanos, Math.min(retryMaxNanos, nanos)) / 1_000_000);
+    }
+
+    /** By how much the expected answer time passes the budget (≤ 0: within it). */
+    private long overBudgetNanos(long elapsedNanos, Load load) {
+        long wait = load.expectedWaitNanos();
+        if (wait == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        return elapsedNanos + wait + load.meanServiceNanos() - budgetNanos;
+    }
+}
