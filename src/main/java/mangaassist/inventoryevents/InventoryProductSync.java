@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import mangaassist.catalog.Product;
 import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * The product-sync consumer's write: the event's stock on its item of the product table (quantity_available,
+ * The product-sync consumer's write: the event's stock on its item of the product table (quantity,
  * stock_status by the seed's thresholds, last_sync_utc, last_event_type, and last_change_utc, the change's own time),
  * on condition that the item shows no later change. An older event (out-of-order or redelivered) is ignored: it must
  * not restore an old stock level, as the seed's unconditional update did. A bean, not the aws2-ddb endpoint: its
@@ -46,12 +47,9 @@ public class InventoryProductSync {
         this.clock = clock;
     }
 
-    /** The seed's thresholds: 0 out of stock, up to 5 low, more in stock. */
+    /** The seed's thresholds: 0 out of stock, up to 5 low, more in stock (as the catalog's products). */
     public static String stockStatus(int quantity) {
-        if (quantity <= 0) {
-            return "out_of_stock";
-        }
-        return quantity <= 5 ? "low_stock" : "in_stock";
+        return Product.stockStatusFor(quantity).value();
     }
 
     public Outcome apply(@Body InventoryChangeEvent event) {
@@ -60,7 +58,8 @@ public class InventoryProductSync {
         try {
             dynamoDb.updateItem(b -> b.tableName(properties.productsTable())
                     .key(Map.of("isbn", AttributeValue.fromS(event.isbn())))
-                    .updateExpression("SET quantity_available = :qty, stock_status = :status, last_sync_utc = :now, "
+                    // the table's stock attribute as catalog-cdc and catalog-sync read and write it (Product.QUANTITY)
+                    .updateExpression("SET " + Product.QUANTITY + " = :qty, " + Product.STOCK_STATUS + " = :status, last_sync_utc = :now, "
                             + "last_event_type = :type, last_change_utc = :changed")
                     .conditionExpression("attribute_not_exists(last_change_utc) OR last_change_utc <= :changed")
                     .expressionAttributeValues(Map.of(

@@ -230,8 +230,8 @@ class InventoryEventsBenchmark {
 
     private int quantityInTable(String isbn) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName("manga-products")
-                .key(Map.of("isbn", AttributeValue.fromS(isbn))).projectionExpression("quantity_available")).item();
-        AttributeValue quantity = item == null ? null : item.get("quantity_available");
+                .key(Map.of("isbn", AttributeValue.fromS(isbn))).projectionExpression("quantity")).item();
+        AttributeValue quantity = item == null ? null : item.get("quantity");
         return quantity == null ? -1 : Integer.parseInt(quantity.n());
     }
 

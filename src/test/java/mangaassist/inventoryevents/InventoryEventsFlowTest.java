@@ -84,8 +84,18 @@ class InventoryEventsFlowTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(redis.hasKey(chatKey)).isFalse());
         assertThat(redis.hasKey(ChatCache.ANSWERS_BY_ISBN + isbn)).isFalse();
         assertThat(redis.hasKey("inventory:TK01:" + neighbour)).isTrue();
-        // the third rule's queue got the event too (its consumer hands it to the catalog's re-indexing)
+        // the third rule's queue got the event too: its consumer hands it to the catalog's re-indexing, after which
+        // the search shows the new stock status
         await().atMost(WAIT).until(() -> eventBridge().stats().delivered() >= 3);
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode results = http.getForObject("/api/catalog/search?q={q}&k=5", JsonNode.class, "鬼滅の刃 4").path("results");
+            assertThat(results.findValues("isbn").stream().map(JsonNode::asText)).contains(isbn);
+            for (JsonNode hit : results) {
+                if (hit.path("isbn").asText().equals(isbn)) {
+                    assertThat(hit.path("stockStatus").asText()).isEqualTo("low_stock");
+                }
+            }
+        });
         redis.delete("inventory:TK01:" + neighbour);
     }
 
@@ -192,7 +202,7 @@ class InventoryEventsFlowTest {
     }
 
     private String quantity(String isbn) {
-        AttributeValue quantity = product(isbn).get("quantity_available");
+        AttributeValue quantity = product(isbn).get("quantity");
         return quantity == null ? null : quantity.n();
     }
 
