@@ -370,11 +370,12 @@ class ChatBurstBenchmark {
         return clients;
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, long deadline) throws InterruptedException {
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("within bench.timeout").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    /** Waits for the condition, failing the run if it does not hold within bench.timeout. */
+    private static void await(java.util.function.BooleanSupplier condition, long deadline) {
+        org.awaitility.Awaitility.await("within bench.timeout")
+                .atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                .pollInterval(Duration.ofMillis(10))
+                .until(condition::getAsBoolean);
     }
 
     private static int intProperty(String name, int fallback, int min, int max) {

@@ -1,6 +1,7 @@
 package mangaassist.catalog.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import mangaassist.support.BenchmarkMachine;
 import mangaassist.support.CpuMeter;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.Tag;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.opensearch.client.Request;
 import org.opensearch.client.RestClient;
@@ -101,10 +103,15 @@ class CatalogCdcBenchmark {
             }
             writers.execute(() -> write(i, pending, searchable));
         }, 0, periodMicros, TimeUnit.MICROSECONDS);
-        long deadline = start + Duration.ofSeconds(writes / rate).plus(CATCH_UP).toNanos();
-        while ((sent.get() < writes || !pending.isEmpty()) && System.nanoTime() < deadline) {
-            poll(pending, lagsNanos, searchable);
-            Thread.sleep(20);
+        // every write searchable, or the bound reached: what is still pending is reported as not searchable
+        try {
+            await().atMost(Duration.ofSeconds(writes / rate).plus(CATCH_UP)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        poll(pending, lagsNanos, searchable);
+                        return sent.get() >= writes && pending.isEmpty();
+                    });
+        } catch (ConditionTimeoutException boundReached) {
+            // reported below (notSearchable)
         }
         ticks.cancel(false);
         pacer.shutdownNow();

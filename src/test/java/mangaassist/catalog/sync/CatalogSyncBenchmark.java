@@ -115,18 +115,12 @@ class CatalogSyncBenchmark {
             throw new IllegalStateException("not started: " + started);
         }
         long deadline = t0 + PHASE_BOUND.toNanos();
-        JsonNode status = status(runId);
-        while (status.path("state").asText().equals("RUNNING") && System.nanoTime() < deadline) {
-            Thread.sleep(100);   // polling the API as an operator would; the phase's end is seen within 100 ms
-            status = status(runId);
-        }
+        // polling the API as an operator would; the phase's end is seen within 100 ms
+        JsonNode status = statusOnceNot(runId, "RUNNING"::equals, Duration.ofMillis(100), deadline);
         double writeSeconds = (System.nanoTime() - t0) / 1e9;
         ObjectNode cpuFigures = cpu.stop(export.rows(), "Line", null);
         ObjectNode heapFigures = heap.stop();
-        while (!TERMINAL.contains(status.path("state").asText()) && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            status = status(runId);
-        }
+        status = statusOnceNot(runId, state -> !TERMINAL.contains(state), Duration.ofMillis(500), deadline);
         double totalSeconds = (System.nanoTime() - t0) / 1e9;
         ObjectNode phase = JSON.createObjectNode();
         phase.put("phase", name);
@@ -148,6 +142,18 @@ class CatalogSyncBenchmark {
             throw new IllegalStateException("run " + runId + " did not complete: " + status);
         }
         return phase;
+    }
+
+    /** The run's status once its state no longer matches {@code waitWhile}, or the last one seen at the deadline. */
+    private JsonNode statusOnceNot(String runId, java.util.function.Predicate<String> waitWhile, Duration poll, long deadline) {
+        java.util.concurrent.atomic.AtomicReference<JsonNode> last = new java.util.concurrent.atomic.AtomicReference<>(status(runId));
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).pollInterval(poll)
+                    .until(() -> !waitWhile.test(last.updateAndGet(previous -> status(runId)).path("state").asText()));
+        } catch (org.awaitility.core.ConditionTimeoutException boundReached) {
+            // the phase's bound: reported with the state it had
+        }
+        return last.get();
     }
 
     private JsonNode status(String runId) {
