@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import mangaassist.inventory.InvalidIsbnException;
+import mangaassist.inventory.Isbn;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,9 +72,17 @@ public class InventoryChangeRecords {
         JsonNode data = record.path("data");
         JsonNode meta = record.path("metadata");
         List<Map<String, String>> errors = new ArrayList<>();
-        String isbn = data.path("ISBN").asText("").strip();
-        if (!isbn.matches("\\d{9}[\\dX]|\\d{13}")) {
-            errors.add(error("data.ISBN", "required: an ISBN-10 or ISBN-13 without hyphens"));
+        // the same ISBN rule as every other entry point: check digit verified, hyphens and full-width digits folded
+        String isbn = null;
+        JsonNode isbnNode = data.path("ISBN");
+        if (!isbnNode.isTextual() && !isbnNode.isIntegralNumber()) {
+            errors.add(error("data.ISBN", "required: an ISBN-10 or ISBN-13"));
+        } else {
+            try {
+                isbn = Isbn.normalize(isbnNode.asText());
+            } catch (InvalidIsbnException e) {
+                errors.add(error("data.ISBN", e.getMessage()));
+            }
         }
         Integer quantity = quantity(data, "QTY", true, errors);
         Integer previous = quantity(data, "OLD_QTY", false, errors);
