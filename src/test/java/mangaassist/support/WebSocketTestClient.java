@@ -56,6 +56,11 @@ public final class WebSocketTestClient implements AutoCloseable {
         }
     }
 
+    /** Frames received and not yet taken. */
+    public int waiting() {
+        return frames.size();
+    }
+
     public boolean isOpen() {
         return !socket.isInputClosed() && !socket.isOutputClosed();
     }
