@@ -39,6 +39,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final DynamoDbLocalBackend dynamoDb = new DynamoDbLocalBackend();
     private final ErpBackend erp;
     private final S3ProxyBackend s3 = new S3ProxyBackend();
+    private final RedisBackend redis = new RedisBackend();
     private CatalogSeeder catalogSeeder;
     private final List<Backend> backends;
     private final Map<Backend, Integer> ports = new LinkedHashMap<>();
@@ -51,7 +52,7 @@ public final class EmbeddedStack implements AutoCloseable {
         erp = new ErpBackend(!forTests, () -> sqs.url(ports.get(sqs)));
         // EventBridge delivers to SQS targets on the ElasticMQ of this stack (its port is claimed before any starts)
         eventBridge = new EventBridgeBackend(() -> sqs.url(ports.get(sqs)));
-        backends = List.of(new RedisBackend(), sqs, dynamoDb, openSearch, s3, bedrock, eventBridge, erp);
+        backends = List.of(redis, sqs, dynamoDb, openSearch, s3, bedrock, eventBridge, erp);
     }
 
     /** The stack of this test JVM, started on first use on ephemeral ports and stopped at JVM exit. */
@@ -132,6 +133,16 @@ public final class EmbeddedStack implements AutoCloseable {
     /** The ERP simulator, for tests that switch latency, limits and faults. */
     public ErpSimulator erp() {
         return erp.simulator();
+    }
+
+    /** Stops redis-server, as an outage would (reliability tests); {@link #startRedis()} brings it back. */
+    public synchronized void stopRedis() {
+        redis.close();
+    }
+
+    /** Starts redis-server again on its port, empty (as a restarted cache comes back). */
+    public synchronized void startRedis() throws Exception {
+        redis.start(ports.get(redis));
     }
 
     /** The port properties of the running stack, to hand to the application's environment. */
