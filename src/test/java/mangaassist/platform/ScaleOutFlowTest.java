@@ -1,9 +1,13 @@
-package mangaassist.inventory;
+package mangaassist.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,8 +19,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.MangaAssistApplication;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.EmbeddedStackInitializer;
+import mangaassist.devstack.bedrock.EmulatorControl;
+import mangaassist.enrichment.EnrichmentProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import mangaassist.devstack.erp.ErpSimulator;
 import mangaassist.devstack.erp.LatencyModel;
+import mangaassist.devstack.erp.ErpCatalog;
+import mangaassist.inventory.InventoryProperties;
 import mangaassist.inventory.erp.ErpRateLimiter;
 import mangaassist.support.FlowTest;
 import org.apache.camel.CamelContext;
@@ -36,11 +47,13 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
- * Two application instances on one stack, as the README's second instance runs: the ERP's 50 calls in any second are
- * one budget for both (permits in the shared Redis), so lookups driven through both never make the ERP refuse a call.
+ * Two application instances on one stack, as the README's second instance runs (reliability suite, scale-out): the
+ * ERP's 50 calls in any second are one budget for both (permits in the shared Redis), so lookups driven through both
+ * never make the ERP refuse a call; enrichment jobs are shared between them and each is done once; chat answers
+ * through either, from one cache.
  */
 @FlowTest
-class InventoryScaleOutTest {
+class ScaleOutFlowTest {
 
     private static final String SKIP_START = "skipStartingCamelContext";
 
@@ -54,6 +67,12 @@ class InventoryScaleOutTest {
     ErpRateLimiter firstLimiter;
     @Autowired
     InventoryProperties inventory;
+    @Autowired
+    DynamoDbClient dynamoDb;
+    @Autowired
+    EnrichmentProperties enrichment;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void startSecondInstance() throws Exception {
@@ -131,7 +150,7 @@ class InventoryScaleOutTest {
             clients.shutdownNow();
         }
 
-        LoggerFactory.getLogger(InventoryScaleOutTest.class).info("Two instances: {} and {} ERP calls, {} counted by the ERP, "
+        LoggerFactory.getLogger(ScaleOutFlowTest.class).info("Two instances: {} and {} ERP calls, {} counted by the ERP, "
                         + "at most {} in any second, {} refused", calls(firstMeters) - firstCalls, calls(secondMeters) - secondCalls,
                 erp.stats().totalCalls(), erp.stats().maxCallsInAnySecond(), erp.stats().rateLimitedCalls());
         assertThat(calls(firstMeters) - firstCalls).as("the first instance called the ERP").isPositive();
@@ -141,6 +160,81 @@ class InventoryScaleOutTest {
         assertThat(erp.stats().rateLimitedCalls()).as("refused by the ERP").isZero();
     }
 
+    @Test
+    void enrichmentJobsAreSharedBetweenTheInstancesAndEachIsDoneOnce() {
+        EmulatorControl bedrock = EmbeddedStack.shared().bedrock().control().reset();
+        MeterRegistry secondMeters = second.getBean(MeterRegistry.class);
+        double firstDone = jobsDone(firstMeters);
+        double secondDone = jobsDone(secondMeters);
+        // 60 jobs in 60 message groups, queued through the first instance in batches of 10: both consume the queue
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> mangaIds = new ArrayList<>();
+        for (int b = 0; b < 6; b++) {
+            List<Map<String, Object>> jobs = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                String mangaId = String.format("scale-%s-%02d", run, b * 10 + i);
+                mangaIds.add(mangaId);
+                jobs.add(Map.of("mangaId", mangaId, "title", "Scale-out " + mangaId));
+            }
+            Map<String, Object> body = new HashMap<>(Map.of("jobs", jobs, "enrichmentType", "synopsis"));
+            ResponseEntity<JsonNode> answer = first.postForEntity("/api/enrichment/jobs/batch", json(body), JsonNode.class);
+            assertThat(answer.getStatusCode().value()).as(String.valueOf(answer.getBody())).isEqualTo(202);
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> mangaIds.stream().allMatch(this::hasSynopsis));
+        for (String mangaId : mangaIds) {
+            assertThat(bedrock.requests().stream().map(EmulatorControl.RecordedRequest::body)
+                    .filter(b -> b != null && b.path("messages").path(0).path("content").asText().contains(mangaId))
+                    .count()).as("model calls for %s", mangaId).isEqualTo(1);
+        }
+        double byFirst = jobsDone(firstMeters) - firstDone;
+        double bySecond = jobsDone(secondMeters) - secondDone;
+        LoggerFactory.getLogger(ScaleOutFlowTest.class).info("Two instances: {} and {} of 60 enrichment jobs", byFirst, bySecond);
+        assertThat(byFirst + bySecond).as("each job done once, by one of them").isEqualTo(60);
+        assertThat(byFirst).as("the first instance took jobs").isPositive();
+        assertThat(bySecond).as("the second instance took jobs").isPositive();
+    }
+
+    @Test
+    void chatAnswersThroughEitherInstanceFromOneCache() {
+        TestRestTemplate secondHttp = secondHttp();
+        String session = "scale-" + UUID.randomUUID();
+        String question = "Which manga would you recommend to a new reader? " + UUID.randomUUID();
+        JsonNode fresh = first.postForEntity("/api/chat", json(chatMessage(session, question)), JsonNode.class).getBody();
+        assertThat(fresh.path("status").asText()).as(String.valueOf(fresh)).isEqualTo("success");
+        assertThat(fresh.path("metadata").path("cached").asBoolean()).isFalse();
+        JsonNode repeat = secondHttp.postForEntity("/api/chat", json(chatMessage(session, question)), JsonNode.class).getBody();
+        assertThat(repeat.path("status").asText()).as(String.valueOf(repeat)).isEqualTo("success");
+        assertThat(repeat.path("metadata").path("cached").asBoolean()).as("the repeat, through the other instance").isTrue();
+        assertThat(repeat.path("data").path("message").asText()).isEqualTo(fresh.path("data").path("message").asText());
+    }
+
+    private static Map<String, Object> chatMessage(String session, String text) {
+        return Map.of("data", Map.of("sessionId", session, "message", text, "modelPreference", "fast"));
+    }
+
+    private static double jobsDone(MeterRegistry meters) {
+        return meters.find("mangaassist.async.job.duration").tag("flow", "enrichment").tag("status", "success").timers()
+                .stream().mapToDouble(t -> t.count()).sum();
+    }
+
+    private boolean hasSynopsis(String mangaId) {
+        AttributeValue enriched = dynamoDb.getItem(b -> b.tableName(enrichment.catalogTable()).consistentRead(true)
+                .key(Map.of("mangaId", AttributeValue.fromS(mangaId)))).item().get("enrichment");
+        return enriched != null && enriched.m().containsKey("synopsis");
+    }
+
+    private static TestRestTemplate secondHttp() {
+        return new TestRestTemplate(new RestTemplateBuilder()
+                .rootUri("http://127.0.0.1:" + second.getEnvironment().getProperty("local.server.port")));
+    }
+
+    private static <T> HttpEntity<T> json(T body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return new HttpEntity<>(body, headers);
+    }
+
     private static double calls(MeterRegistry meters) {
         return meters.get("mangaassist.inventory.erp.call").timer().count();
     }
@@ -148,10 +242,16 @@ class InventoryScaleOutTest {
     private static HttpEntity<List<String>> batch() {
         List<String> isbns = new ArrayList<>();
         for (int n = 0; n < 200; n++) {
-            isbns.add(InventoryFlowTest.randomIsbn());
+            isbns.add(isbnNotInCatalog());
         }
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
         return new HttpEntity<>(isbns, headers);
+    }
+
+    /** A valid ISBN-13 the catalog does not have (979 prefix: the catalog uses 978): each costs the ERP a lookup. */
+    private static String isbnNotInCatalog() {
+        String first12 = "979" + String.format("%09d", java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000_000_000));
+        return first12 + ErpCatalog.checkDigit(first12);
     }
 }
