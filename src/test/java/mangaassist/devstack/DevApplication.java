@@ -16,17 +16,25 @@ import org.springframework.context.ConfigurableApplicationContext;
  * then runs against it with {@code ./mvnw spring-boot:run} (profile {@code embedded}), so queues and
  * tables survive a crash of the application and several instances can share them.
  *
+ * <p>With {@code --emulators-only} it starts our Bedrock emulator and ERP simulator alone ({@link Emulators}): the
+ * production-like stack's emulators image (Dockerfile.emulators), beside LocalStack, Redis and OpenSearch.
+ *
  * <p>Keep this the only class with a {@code main} on the test classpath: spring-boot:test-run picks
  * the single main class it finds there.
  */
 public final class DevApplication {
 
     static final String STACK_ONLY = "--stack-only";
+    static final String EMULATORS_ONLY = "--emulators-only";
 
     private DevApplication() {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (Arrays.asList(args).contains(EMULATORS_ONLY)) {
+            runEmulators(args);
+            return;
+        }
         boolean stackOnly = Arrays.asList(args).contains(STACK_ONLY);
         EmbeddedStackInitializer stack = new EmbeddedStackInitializer(false);
         if (stackOnly) {
@@ -52,7 +60,21 @@ public final class DevApplication {
                 ManagementFactory.getRuntimeMXBean().getUptime());
     }
 
+    /** The emulators alone: their ports from application.yaml (profile embedded), the environment or the arguments. */
+    private static void runEmulators(String[] args) throws InterruptedException {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(Object.class).web(WebApplicationType.NONE)
+                .profiles("embedded").run(without(args, EMULATORS_ONLY));
+        Emulators emulators = Emulators.start(context.getEnvironment());
+        System.out.printf("%s%n  Emulators running (started in %d ms). Ctrl+C stops them.%n", emulators.endpointTable(),
+                ManagementFactory.getRuntimeMXBean().getUptime());
+        Thread.currentThread().join();
+    }
+
     private static String[] withoutStackOnly(String[] args) {
-        return Arrays.stream(args).filter(a -> !STACK_ONLY.equals(a)).toArray(String[]::new);
+        return without(args, STACK_ONLY);
+    }
+
+    private static String[] without(String[] args, String flag) {
+        return Arrays.stream(args).filter(a -> !flag.equals(a)).toArray(String[]::new);
     }
 }
