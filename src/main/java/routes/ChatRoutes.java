@@ -75,7 +75,10 @@ public class ChatRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(WEBSOCKET + "?fireWebSocketConnectionEvents=true").routeId("chat-websocket")
+        // a browser's handshake from a page of another site (its Origin not allowed) is refused with 403 (Vert.x CORS
+        // handler); clients that send no Origin (mobile apps) are not browsers a foreign page could ride on
+        from(WEBSOCKET + "?fireWebSocketConnectionEvents=true"
+                + "&allowedOriginPattern=RAW({{mangaassist.chat.websocket.allowed-origins}})").routeId("chat-websocket")
                 .routeGroup(FLOW)
                 .routeDescription("WebSocket /chat: connection events, and each message answered by chat-handle through chat-reply")
                 .routeConfigurationId(SYNC_ERRORS)

@@ -42,8 +42,8 @@ public class ErpHealthIndicator extends AbstractHealthIndicator {
         builder.status(healthy ? Status.UP : DEGRADED)
                 .withDetail("probe", probe)
                 .withDetail("breaker", state.name())
-                .withDetail("failureRate", breaker.getMetrics().getFailureRate())
-                .withDetail("endpoint", inventory.erp().endpoint());
+                .withDetail("failureRate", breaker.getMetrics().getFailureRate());
+        // not the endpoint's URL: it names an internal host (and health is what load balancers may read)
     }
 
     /** "UP", "HTTP nnn", or "unreachable (cause)". */

@@ -347,6 +347,10 @@ class ChatFlowTest {
         ResponseEntity<JsonNode> limited = post(message(session, "one too many", "fast"));
         assertThat(limited.getStatusCode().value()).isEqualTo(429);
         assertError(limited.getBody(), "RATE_LIMITED");
+        // when the window ends, in the body and in Retry-After (whole seconds, at least 1)
+        long retryAfterMs = limited.getBody().path("retryAfterMs").asLong();
+        assertThat(retryAfterMs).isBetween(1L, window);
+        assertThat(limited.getHeaders().getFirst("Retry-After")).isEqualTo(Long.toString(Math.max(1, (retryAfterMs + 999) / 1000)));
         assertThat(post(message(newSession(), "another session is fine", "fast")).getStatusCode().value()).isEqualTo(200);
     }
 

@@ -24,6 +24,7 @@ import mangaassist.devstack.bedrock.Fault;
 import mangaassist.platform.AsyncJobMetrics;
 import mangaassist.platform.TopologyProperties;
 import mangaassist.support.CallbackReceiver;
+import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
@@ -62,7 +63,7 @@ class DeferredFlowTest {
     private static final String SONNET = "anthropic.claude-3-sonnet";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Autowired
+    /** The application's REST client, sending the development API key: this flow's API needs it. */
     TestRestTemplate http;
     @Autowired
     SqsClient sqs;
@@ -81,6 +82,11 @@ class DeferredFlowTest {
     CallbackReceiver receiver;
     String queueUrl;
     String dlqUrl;
+
+    @Autowired
+    void apiClient(TestRestTemplate anonymous) {
+        http = DevelopmentKey.sending(anonymous);
+    }
 
     @BeforeEach
     void setUp() {

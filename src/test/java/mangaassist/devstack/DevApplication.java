@@ -55,8 +55,12 @@ public final class DevApplication {
                         + "  Health                       http://localhost:%s/actuator/health%n"
                         + "  Readiness                    http://localhost:%s/actuator/health/readiness%n"
                         + "  Hawtio                       http://localhost:%s/actuator/hawtio%n"
+                        + "  API key (development)        %s: %s%n"
                         + "  Started in %d ms (JVM uptime)%n%n",
                 stack.stack().endpointTable(), port, port, port, port,
+                app.getEnvironment().getProperty("mangaassist.security.header"),
+                // the embedded profile's own key, there to be printed (README "Security"): never a real one
+                app.getEnvironment().getProperty("mangaassist.security.keys.development.value"),
                 ManagementFactory.getRuntimeMXBean().getUptime());
     }
 

@@ -20,6 +20,7 @@ import mangaassist.devstack.bedrock.Fault;
 import mangaassist.enrichment.EnrichmentProperties;
 import mangaassist.moderation.ModerationProperties;
 import mangaassist.platform.TopologyProperties;
+import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +51,7 @@ class DlqFlowTest {
     private static final String HAIKU = "anthropic.claude-3-haiku";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Autowired
+    /** The application's REST client, sending the development API key: this flow's API needs it. */
     TestRestTemplate http;
     @Autowired
     SqsClient sqs;
@@ -70,6 +71,11 @@ class DlqFlowTest {
     String moderationQueue;
     String enrichmentDlq;
     String enrichmentQueue;
+
+    @Autowired
+    void apiClient(TestRestTemplate anonymous) {
+        http = DevelopmentKey.sending(anonymous);
+    }
 
     @BeforeEach
     void emptyDeadLetterQueues() {

@@ -35,6 +35,7 @@ import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.platform.AsyncJobMetrics;
 import mangaassist.support.BenchmarkMachine;
 import mangaassist.support.CpuMeter;
+import mangaassist.support.DevelopmentKey;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedRouteMBean;
@@ -270,7 +271,7 @@ class EnrichmentBenchmark {
     JsonNode post(String body) throws Exception {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/api/enrichment/jobs/batch")).timeout(Duration.ofMinutes(2)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header(DevelopmentKey.HEADER, DevelopmentKey.value()).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
             fail("the batch was answered %d: %s", response.statusCode(), response.body());
         }

@@ -18,6 +18,7 @@ import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.devstack.bedrock.Fault;
 import mangaassist.platform.TopologyProperties;
+import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +55,7 @@ class EnrichmentFlowTest {
     private static final String HAIKU = "anthropic.claude-3-haiku";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Autowired
+    /** The application's REST client, sending the development API key: this flow's API needs it. */
     TestRestTemplate http;
     @Autowired
     SqsClient sqs;
@@ -72,6 +73,11 @@ class EnrichmentFlowTest {
 
     String queueUrl;
     String dlqUrl;
+
+    @Autowired
+    void apiClient(TestRestTemplate anonymous) {
+        http = DevelopmentKey.sending(anonymous);
+    }
 
     @BeforeEach
     void shortVisibility() {

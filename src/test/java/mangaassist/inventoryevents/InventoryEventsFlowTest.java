@@ -16,6 +16,7 @@ import mangaassist.chat.session.ChatCache;
 import mangaassist.chat.session.ChatCacheKey;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.eventbridge.EventBridgeEmulator;
+import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class InventoryEventsFlowTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Autowired
+    /** The application's REST client, sending the development API key: this flow's API needs it. */
     TestRestTemplate http;
     @Autowired
     DynamoDbClient dynamoDb;
@@ -55,6 +56,11 @@ class InventoryEventsFlowTest {
     @AfterEach
     void resetEmulator() {
         eventBridge().reset();
+    }
+
+    @Autowired
+    void apiClient(TestRestTemplate anonymous) {
+        http = DevelopmentKey.sending(anonymous);
     }
 
     @Test

@@ -18,6 +18,7 @@ import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.devstack.bedrock.Fault;
 import mangaassist.platform.TopologyProperties;
+import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +53,7 @@ class ModerationFlowTest {
     private static final String HAIKU = "anthropic.claude-3-haiku";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Autowired
+    /** The application's REST client, sending the development API key: this flow's API needs it. */
     TestRestTemplate http;
     @Autowired
     SqsClient sqs;
@@ -66,6 +67,11 @@ class ModerationFlowTest {
 
     String queueUrl;
     String dlqUrl;
+
+    @Autowired
+    void apiClient(TestRestTemplate anonymous) {
+        http = DevelopmentKey.sending(anonymous);
+    }
 
     @BeforeEach
     void shortVisibility() {

@@ -35,8 +35,15 @@ import org.springframework.test.context.ContextConfiguration;
             "mangaassist.deferred.callback.retry-delay-ms=100",
             // leadership of the master: routes (catalog-cdc's stream consumer) in a root of this test JVM: the default
             // root is shared by every MangaAssist of the host, and another one's lead would stall this one's catalog
-            "mangaassist.cluster.root=${java.io.tmpdir}/mangaassist-flow-tests-${random.uuid}"})
+            "mangaassist.cluster.root=${java.io.tmpdir}/mangaassist-flow-tests-${random.uuid}",
+            // known secrets, watched for in the logs, error bodies and metrics (LeakWatch, SecurityFlowTest); the
+            // embedded backends take any AWS keys
+            "mangaassist.aws.access-key=AKIAFLOWTESTWATCHED01",
+            "mangaassist.aws.secret-key=flow-test-aws-secret-key-watched",
+            // a key with one scope, to see the others refused (403)
+            "mangaassist.security.keys.flow-test-enqueue-only.value=flow-test-enqueue-only-key",
+            "mangaassist.security.keys.flow-test-enqueue-only.scopes=enqueue"})
 @ActiveProfiles("embedded")
-@ContextConfiguration(initializers = EmbeddedStackInitializer.class)
+@ContextConfiguration(initializers = {LeakWatch.class, EmbeddedStackInitializer.class})
 public @interface FlowTest {
 }

@@ -21,13 +21,21 @@ public final class WebSocketTestClient implements AutoCloseable {
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final WebSocket socket;
 
-    private WebSocketTestClient(URI uri) {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, new Listener()).join();
+    private WebSocketTestClient(URI uri, String origin) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        this.socket = builder.buildAsync(uri, new Listener()).join();
     }
 
     public static WebSocketTestClient connect(String uri) {
-        return new WebSocketTestClient(URI.create(uri));
+        return new WebSocketTestClient(URI.create(uri), null);
+    }
+
+    /** As a browser connects: with the Origin of the page (a refused handshake throws, as {@code connect} does). */
+    public static WebSocketTestClient connect(String uri, String origin) {
+        return new WebSocketTestClient(URI.create(uri), origin);
     }
 
     public void send(String text) {

@@ -9,8 +9,6 @@ import java.util.concurrent.TimeUnit;
 
 import mangaassist.chat.ChatMetrics;
 import mangaassist.chat.ChatProperties;
-import mangaassist.chat.message.ChatErrorCode;
-import mangaassist.chat.message.ChatException;
 import mangaassist.chat.message.ChatMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,7 +108,8 @@ public class ChatAdmission {
 
     Admission countAndRead(String sessionId, String cacheKey) {
         long windowMillis = limit.window().toMillis();
-        List<String> keys = List.of(rateKey(sessionId, windowMillis, clock.millis()), cacheKey,
+        long now = clock.millis();
+        List<String> keys = List.of(rateKey(sessionId, windowMillis, now), cacheKey,
                 ChatRecentTurns.key(sessionId), ChatRecentTurns.knownKey(sessionId));
         CompletableFuture<List> answer = redis.execute(ADMIT, keys, List.of(Long.toString(windowMillis),
                 Integer.toString(limit.maxMessages()), Integer.toString(historyTurns))).next().toFuture();
@@ -126,8 +125,9 @@ public class ChatAdmission {
             return unanswered(sessionId, answer, e);
         }
         if (reply.size() == 1) {
-            throw new ChatException(ChatErrorCode.RATE_LIMITED,
-                    "session over " + limit.maxMessages() + " messages per " + limit.window());
+            // the window is fixed (rateKey): its end is when the session may send again
+            throw new ChatRateLimitedException("session over " + limit.maxMessages() + " messages per " + limit.window(),
+                    windowMillis - now % windowMillis);
         }
         String status = (String) reply.get(1);
         if (HIT.equals(status)) {

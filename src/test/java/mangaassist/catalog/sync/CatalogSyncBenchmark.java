@@ -28,6 +28,7 @@ import mangaassist.devstack.EmbeddedStackInitializer;
 import mangaassist.devstack.erp.ErpExport;
 import mangaassist.support.BenchmarkMachine;
 import mangaassist.support.CpuMeter;
+import mangaassist.support.DevelopmentKey;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -68,10 +69,15 @@ class CatalogSyncBenchmark {
     /** a phase's bound, reconciliation included (its own property: the profile's bench.timeout is the chat's 5 min) */
     private static final Duration PHASE_BOUND = Duration.parse(System.getProperty("bench.sync.timeout", "PT30M"));
 
-    @Autowired
+    /** The application's REST client, sending the development API key (the sync API needs it). */
     TestRestTemplate http;
     @Autowired
     CatalogSyncProperties properties;
+
+    @Autowired
+    void apiClient(TestRestTemplate anonymous) {
+        http = DevelopmentKey.sending(anonymous);
+    }
 
     @Test
     void fullSyncs() throws Exception {

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.erp.ErpExport;
+import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,7 +49,7 @@ class CatalogSyncFlowTest {
     private static final int INVALID = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Autowired
+    /** The application's REST client, sending the development API key: this flow's API needs it. */
     TestRestTemplate http;
     @Autowired
     DynamoDbClient dynamoDb;
@@ -56,6 +57,11 @@ class CatalogSyncFlowTest {
     S3Client s3;
     @Autowired
     CatalogSyncProperties properties;
+
+    @Autowired
+    void apiClient(TestRestTemplate anonymous) {
+        http = DevelopmentKey.sending(anonymous);
+    }
 
     @Test
     void aGeneratedExportIsSyncedCountedAndReconciledWithinTolerance() throws Exception {

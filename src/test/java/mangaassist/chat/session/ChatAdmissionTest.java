@@ -71,8 +71,11 @@ class ChatAdmissionTest {
             admission.countAndRead("s-limit", "chat:resp:s-limit");
         }
         assertThatThrownBy(() -> admission.countAndRead("s-limit", "chat:resp:s-limit"))
-                .isInstanceOfSatisfying(ChatException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ChatErrorCode.RATE_LIMITED));
+                .isInstanceOfSatisfying(ChatException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ChatErrorCode.RATE_LIMITED);
+                    // 5 s into the window: the rest of it
+                    assertThat(e.retryAfterMs()).isEqualTo(LIMIT.window().toMillis() - 5_000);
+                });
         admission.countAndRead("s-other", "chat:resp:s-other");
 
         // the next window starts over
