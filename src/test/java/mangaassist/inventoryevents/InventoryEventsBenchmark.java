@@ -103,12 +103,12 @@ class InventoryEventsBenchmark {
             get(isbn);
         }
         if (warmup > 0) {
-            ObjectNode w = run(isbns, rate, warmup);
+            ObjectNode w = run("inventory-events-warmup", isbns, rate, warmup);
             report.set("warmup", w.put("note", "not measured: ElasticMQ and DynamoDB Local are slow for their first "
                     + "thousands of calls (JIT)"));
             System.out.println("warmup (not measured): " + w.path("both").toString());
         }
-        ObjectNode measured = run(isbns, rate, changes);
+        ObjectNode measured = run("inventory-events-measured", isbns, rate, changes);
         report.set("measured", measured);
         Path dir = Path.of(System.getProperty("bench.output", "target/benchmarks"));
         Files.createDirectories(dir);
@@ -119,8 +119,13 @@ class InventoryEventsBenchmark {
     }
 
     /** One phase: changes at the rate, each watched until both reads show it. */
-    private ObjectNode run(List<String> isbns, int rate, int changes) throws Exception {
+    private ObjectNode run(String name, List<String> isbns, int rate, int changes) throws Exception {
         eventBridge.reset();
+        // -Dbench.profile=itimer|cpu|alloc|wall: the measured phase's stacks (warm-up excluded)
+        mangaassist.support.PhaseProfiler profile = name.endsWith("measured")
+                ? mangaassist.support.PhaseProfiler.start(name,
+                        Path.of(System.getProperty("bench.output", "target/benchmarks")))
+                : null;
         Set<String> inFlight = ConcurrentHashMap.newKeySet();
         DelayQueue<Watch> watches = new DelayQueue<>();
         List<long[]> done = Collections.synchronizedList(new ArrayList<>());
@@ -182,6 +187,9 @@ class InventoryEventsBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         changer.shutdownNow();
         pollers.shutdownNow();
+        if (profile != null) {
+            profile.stop();
+        }
         ObjectNode phase = JSON.createObjectNode();
         phase.put("changesSeen", done.size());
         phase.put("seconds", round(seconds));

@@ -23,4 +23,14 @@ public record CatalogBatch(List<CatalogChange> changes) {
     public boolean hasWrites() {
         return !writes().isEmpty();
     }
+
+    /** True when a change would index a document: its stored document is read first. */
+    public boolean hasUpserts() {
+        return changes.stream().anyMatch(CatalogChange::upsert);
+    }
+
+    /** True when a change still has no vector: the model is called. */
+    public boolean needsEmbeddings() {
+        return changes.stream().anyMatch(CatalogChange::needsEmbedding);
+    }
 }

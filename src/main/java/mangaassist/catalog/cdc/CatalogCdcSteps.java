@@ -4,6 +4,8 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +17,8 @@ import mangaassist.catalog.QualityError;
 import mangaassist.catalog.TitanEmbeddings;
 import mangaassist.catalog.TypedAttributes;
 import mangaassist.inventory.Isbn;
-import org.opensearch.client.opensearch.core.GetRequest;
-import org.opensearch.client.opensearch.core.GetResponse;
+import org.opensearch.client.opensearch.core.MgetRequest;
+import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
@@ -28,8 +30,9 @@ import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 
 /**
  * The catalog-cdc flow's steps, each one transformation of the {@link CatalogChange} in the body: a stream record or
- * a re-read item becomes a change (through the quality gate), the stored document decides whether the vector can be
- * reused or the change was already indexed, and the Titan request and answer.
+ * a re-read item becomes a change (through the quality gate); per batch, the stored documents (one multi-get) decide
+ * whether a vector can be reused or a change was already indexed, and the changes still needing the model are
+ * embedded (Titan's request and answer per change) and put back.
  */
 @Component("catalogCdcSteps")
 public class CatalogCdcSteps {
@@ -93,23 +96,42 @@ public class CatalogCdcSteps {
                 source, null, false);
     }
 
-    /** The stored document's text fields, vector and sequence: what {@link #stored} compares with. */
-    public GetRequest.Builder storedRequest(CatalogChange change) {
-        return new GetRequest.Builder().index(properties.index()).id(change.isbn())
+    /**
+     * One multi-get for the batch's upserts (distinct ISBNs): the stored documents' text fields, vectors and stream
+     * positions, what {@link #stored} compares with.
+     */
+    public MgetRequest.Builder storedRequest(CatalogBatch batch) {
+        List<String> ids = batch.changes().stream().filter(CatalogChange::upsert).map(CatalogChange::isbn).distinct()
+                .toList();
+        return new MgetRequest.Builder().index(properties.index()).ids(ids)
                 .sourceIncludes(List.of(Product.TITLE, Product.AUTHOR, Product.GENRE, VECTOR_FIELD, SEQUENCE_FIELD));
     }
 
+    /** The batch after a look at the stored documents of its upserts (the multi-get's items, any order). */
+    public CatalogBatch stored(CatalogBatch batch, List<MultiGetResponseItem<?>> items) {
+        Map<String, JsonNode> sources = new HashMap<>();
+        for (MultiGetResponseItem<?> item : items == null ? List.<MultiGetResponseItem<?>>of() : items) {
+            if (item.isFailure()) {
+                // a document that could not be read is not "absent": retried with the batch (stream-errors)
+                throw new CatalogIndexException("stored document " + item.failure().id() + " not readable: "
+                        + item.failure().error().reason());
+            }
+            if (item.result().found() && item.result().source() != null) {
+                sources.put(item.result().id(), JSON.valueToTree(item.result().source()));
+            }
+        }
+        return new CatalogBatch(batch.changes().stream().map(c -> stored(c, sources.get(c.isbn()))).toList());
+    }
+
     /**
-     * The change after a look at its stored document: SKIP when the document already reflects this record or a later
+     * A change after a look at its stored document: SKIP when the document already reflects this record or a later
      * one of the stream (a replay after a restart: records of one item come in order on one shard); the stored vector
      * reused when title, author and genre are unchanged; else the change still needs its embedding.
      */
-    public CatalogChange stored(CatalogChange change, GetResponse<?> stored) {
-        if (change.action() != CatalogChange.Action.UPSERT || stored == null || !stored.found()
-                || stored.source() == null) {
+    CatalogChange stored(CatalogChange change, JsonNode source) {
+        if (change.action() != CatalogChange.Action.UPSERT || change.embedding() != null || source == null) {
             return change;
         }
-        JsonNode source = JSON.valueToTree(stored.source());
         String storedSequence = source.path(SEQUENCE_FIELD).asText("");
         if (change.sequence() != null && !storedSequence.isEmpty() && notAfter(change.sequence(), storedSequence)) {
             return change.skipped();
@@ -125,6 +147,38 @@ public class CatalogCdcSteps {
             return change.withEmbedding(reused, true);
         }
         return change;
+    }
+
+    /**
+     * The batch's changes that need the model, one per distinct text (an item inserted and modified in one poll is
+     * embedded once): each is embedded on its own (in parallel), then {@link #embeddedAll} puts the vectors back.
+     */
+    public List<CatalogChange> toEmbed(CatalogBatch batch) {
+        Map<String, CatalogChange> byText = new LinkedHashMap<>();
+        for (CatalogChange c : batch.changes()) {
+            if (c.needsEmbedding()) {
+                byText.putIfAbsent(c.product().embeddingText(), c);
+            }
+        }
+        return List.copyOf(byText.values());
+    }
+
+    /** The batch with the vectors of its embedded changes (matched by text), each change that needed one. */
+    public CatalogBatch embeddedAll(CatalogBatch batch, List<CatalogChange> embedded) {
+        Map<String, List<Float>> vectors = new HashMap<>();
+        for (CatalogChange c : embedded) {
+            vectors.put(c.product().embeddingText(), c.embedding());
+        }
+        return new CatalogBatch(batch.changes().stream().map(c -> {
+            if (!c.needsEmbedding()) {
+                return c;
+            }
+            List<Float> vector = vectors.get(c.product().embeddingText());
+            if (vector == null) {
+                throw new IllegalStateException("no embedding came back for " + c.isbn());
+            }
+            return c.withEmbedding(vector, false);
+        }).toList());
     }
 
     /** Titan Text Embeddings V2 of the seed's text ({@code title author genre}). */

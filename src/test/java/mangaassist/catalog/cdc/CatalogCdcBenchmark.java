@@ -75,8 +75,8 @@ class CatalogCdcBenchmark {
         BenchmarkMachine.describe(report, "writer (DynamoDB SDK), application (catalog-cdc) and every backend "
                 + "(DynamoDB Local + Streams, OpenSearch + k-NN, the Bedrock emulator's Titan) in one JVM");
         report.put("targetP99Seconds", TARGET_P99_SECONDS);
-        report.set("warmup", phase(rate, warmup));
-        ObjectNode measured = phase(rate, writes);
+        report.set("warmup", phase("catalog-cdc-warmup", rate, warmup));
+        ObjectNode measured = phase("catalog-cdc-measured", rate, writes);
         report.set("measured", measured);
         Path dir = Path.of(System.getProperty("bench.output", "target/benchmarks"));
         Files.createDirectories(dir);
@@ -86,7 +86,12 @@ class CatalogCdcBenchmark {
         assertThat(measured.path("searchable").asInt()).isEqualTo(writes);
     }
 
-    private ObjectNode phase(int rate, int writes) throws Exception {
+    private ObjectNode phase(String name, int rate, int writes) throws Exception {
+        // -Dbench.profile=itimer|cpu|alloc|wall: the measured phase's stacks (warm-up excluded)
+        mangaassist.support.PhaseProfiler profile = name.endsWith("measured")
+                ? mangaassist.support.PhaseProfiler.start(name,
+                        Path.of(System.getProperty("bench.output", "target/benchmarks")))
+                : null;
         Map<String, Pending> pending = new ConcurrentHashMap<>();
         List<Long> lagsNanos = Collections.synchronizedList(new ArrayList<>());
         List<String> searchable = Collections.synchronizedList(new ArrayList<>());
@@ -112,6 +117,9 @@ class CatalogCdcBenchmark {
                     });
         } catch (ConditionTimeoutException boundReached) {
             // reported below (notSearchable)
+        }
+        if (profile != null) {
+            profile.stop();
         }
         ticks.cancel(false);
         pacer.shutdownNow();

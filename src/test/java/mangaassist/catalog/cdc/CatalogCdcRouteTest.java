@@ -16,13 +16,15 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opensearch.client.opensearch.core.BulkRequest;
-import org.opensearch.client.opensearch.core.GetResponse;
+import org.opensearch.client.opensearch.core.MgetRequest;
 import org.opensearch.client.opensearch.core.bulk.BulkOperation;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 import org.opensearch.client.opensearch.core.bulk.OperationType;
+import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
 import org.springframework.test.context.TestPropertySource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
@@ -51,6 +53,8 @@ class CatalogCdcRouteTest extends RouteTestSupport {
     MockEndpoint table;
     /** The bulk requests the index got (a request builder builds once: built here, asserted from here). */
     final List<BulkRequest> bulkRequests = new ArrayList<>();
+    /** The ids of each multi-get of stored documents. */
+    final List<List<String>> storedIds = new ArrayList<>();
 
     @Override
     protected void advise(CamelContext context) throws Exception {
@@ -70,9 +74,10 @@ class CatalogCdcRouteTest extends RouteTestSupport {
         bulk = camelContext.getEndpoint("mock:bulk", MockEndpoint.class);
         rejects = camelContext.getEndpoint("mock:rejects", MockEndpoint.class);
         table = camelContext.getEndpoint("mock:table", MockEndpoint.class);
-        stored.whenAnyExchangeReceived(e -> e.getMessage().setBody(notFound()));
+        stored.whenAnyExchangeReceived(e -> e.getMessage().setBody(notFound(e)));
         model.whenAnyExchangeReceived(e -> e.getMessage().setBody(embedding(0.5f)));
         bulkRequests.clear();
+        storedIds.clear();
         bulk.whenAnyExchangeReceived(e -> e.getMessage().setBody(ok(received(e))));
     }
 
@@ -120,6 +125,23 @@ class CatalogCdcRouteTest extends RouteTestSupport {
         poll(insert(ISBN, "ワンピース 42", "3", "4")); // sequence 4 ≤ the stored 5: the index is ahead
         assertThat(bulk.getReceivedCounter()).as("nothing to write").isZero();
         assertThat(model.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void aPollReadsItsStoredDocumentsOnceAndEmbedsEachNewTextOnce() throws Exception {
+        poll(insert(ISBN, "ワンピース 42", "87", "1"),
+                insert(OTHER, "ナルト 1", "5", "2"),
+                insert(ISBN, "ワンピース 42", "86", "3")); // the same item again in the poll: its text embedded once
+
+        assertThat(stored.getReceivedCounter()).as("one multi-get for the poll").isEqualTo(1);
+        assertThat(storedIds).containsExactly(List.of(ISBN, OTHER));
+        assertThat(model.getReceivedCounter()).as("one call per distinct text").isEqualTo(2);
+        List<BulkOperation> operations = bulkRequests.get(0).operations();
+        assertThat(operations).extracting(op -> op.index().id()).containsExactly(ISBN, OTHER, ISBN);
+        assertThat(operations).allSatisfy(op -> assertThat((List<?>) ((Map<?, ?>) op.index().document())
+                .get("embedding")).hasSize(1024));
+        assertThat(operations.get(2).index().document()).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("quantity_available", 86);
     }
 
     @Test
@@ -205,18 +227,26 @@ class CatalogCdcRouteTest extends RouteTestSupport {
         return request;
     }
 
-    private static GetResponse<ObjectNode> notFound() {
-        return new GetResponse.Builder<ObjectNode>().index("manga-catalog").id(ISBN).found(false).build();
+    /** The multi-get's answer (the component's body: its documents) for a batch none of whose documents exist. */
+    private List<MultiGetResponseItem<ObjectNode>> notFound(Exchange exchange) {
+        List<String> ids = exchange.getMessage().getBody(MgetRequest.Builder.class).build().ids();
+        storedIds.add(ids);
+        return ids.stream()
+                .map(id -> MultiGetResponseItem.<ObjectNode>of(i -> i.result(r -> r.index("manga-catalog").id(id)
+                        .found(false))))
+                .toList();
     }
 
-    private static GetResponse<ObjectNode> found(String title, String sequence, float value) {
+    /** The multi-get's answer: ISBN's document as given (the only one of these tests' batches that exists). */
+    private static List<MultiGetResponseItem<ObjectNode>> found(String title, String sequence, float value) {
         ObjectNode source = JSON.createObjectNode().put("title", title).put("author", "").put("genre", "")
                 .put("cdc_sequence", sequence);
         ArrayNode vector = source.putArray("embedding");
         for (int i = 0; i < 1024; i++) {
             vector.add(value);
         }
-        return new GetResponse.Builder<ObjectNode>().index("manga-catalog").id(ISBN).found(true).source(source).build();
+        return List.of(MultiGetResponseItem.of(i -> i.result(r -> r.index("manga-catalog").id(ISBN).found(true)
+                .source(source))));
     }
 
     private static InvokeModelResponse embedding(float value) {

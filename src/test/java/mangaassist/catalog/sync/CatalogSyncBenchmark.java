@@ -47,7 +47,9 @@ import org.springframework.test.context.ContextConfiguration;
  * Figures per phase: lines/s of the write phase (start → every file written and checkpointed), CPU per line
  * ({@link CpuMeter}: this JVM, which also runs DynamoDB Local, OpenSearch, S3Proxy's client and catalog-cdc, and the
  * child processes), and the heap: the largest heap in use right after a collection during the phase (what the run
- * keeps alive; the target is the same for 10,000 and 100,000 items) and the raw peak (garbage included).
+ * keeps alive; the target is the same for 10,000 and 100,000 items) and the raw peak (garbage included), and a series
+ * of live-heap samples during the phase ({@link HeapSeries}, every {@code bench.sync.heap-every-s} seconds): whole heap,
+ * the application's own objects and Camel's, against the lines processed, with the application's slope.
  *
  * <p>The reconciliation waits for catalog-cdc to index what the sync wrote: its time is reported apart.
  *
@@ -78,6 +80,9 @@ class CatalogSyncBenchmark {
     void apiClient(TestRestTemplate anonymous) {
         http = DevelopmentKey.sending(anonymous);
     }
+
+    /** the running phase's processed lines, as its status last said (stamps the heap samples) */
+    final AtomicLong lastProcessed = new AtomicLong();
 
     @Test
     void fullSyncs() throws Exception {
@@ -111,6 +116,7 @@ class CatalogSyncBenchmark {
                 new ErpExport.Spec(runId, items, items / 1000, 4, false), properties.bucket(), properties.exportsPrefix());
         System.gc();
         HeapWatch heap = HeapWatch.start();
+        HeapSeries series = HeapSeries.start(lastProcessed, Duration.ofSeconds(Long.getLong("bench.sync.heap-every-s", 15)));
         CpuMeter cpu = CpuMeter.start();
         long t0 = System.nanoTime();
         HttpHeaders headers = new HttpHeaders();
@@ -126,6 +132,9 @@ class CatalogSyncBenchmark {
         double writeSeconds = (System.nanoTime() - t0) / 1e9;
         ObjectNode cpuFigures = cpu.stop(export.rows(), "Line", null);
         ObjectNode heapFigures = heap.stop();
+        ArrayNode samples = series.stop();
+        heapFigures.set("series", samples);
+        heapFigures.put("appObjectsSlopeKbPer10kLines", HeapSeries.appSlopeKbPer10k(samples));
         status = statusOnceNot(runId, state -> !TERMINAL.contains(state), Duration.ofMillis(500), deadline);
         double totalSeconds = (System.nanoTime() - t0) / 1e9;
         ObjectNode phase = JSON.createObjectNode();
@@ -163,7 +172,9 @@ class CatalogSyncBenchmark {
     }
 
     private JsonNode status(String runId) {
-        return http.getForObject("/api/catalog/sync/" + runId, JsonNode.class);
+        JsonNode status = http.getForObject("/api/catalog/sync/" + runId, JsonNode.class);
+        lastProcessed.set(status.path("processed").asLong());
+        return status;
     }
 
     private static double round(double v) {
@@ -205,6 +216,92 @@ class CatalogSyncBenchmark {
             node.put("what", "maxAfterGcMb: the most heap in use right after a collection (what the whole JVM kept "
                     + "alive, backends included); peakUsedMb: the pools' peak, garbage included");
             return node;
+        }
+    }
+
+    /**
+     * The live heap sampled during a phase: every {@code every}, a class histogram of the live objects (the JVM's
+     * GC.class_histogram: a full collection first, so only what is reachable counts), summed for the whole heap, for
+     * the application's own classes ({@code mangaassist.*}) and for Camel's, stamped with the lines processed so far.
+     * The slope of the application's bytes over the lines processed (least squares) is the growth per 10,000 lines: a
+     * flat heap is a slope near zero. The full collections cost the phase some throughput (one per sample).
+     */
+    static final class HeapSeries {
+        private final java.util.List<long[]> samples = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        private final long t0 = System.nanoTime();
+        private final java.util.concurrent.ScheduledExecutorService timer;
+
+        private HeapSeries(AtomicLong processed, Duration every) {
+            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "bench-heap-series"));
+            timer.scheduleWithFixedDelay(() -> sample(processed.get()), every.toMillis(), every.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        static HeapSeries start(AtomicLong processed, Duration every) {
+            processed.set(0);
+            return new HeapSeries(processed, every);
+        }
+
+        private void sample(long processed) {
+            try {
+                String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                        new Object[] {new String[0]}, new String[] {String[].class.getName()});
+                long total = 0;
+                long app = 0;
+                long camel = 0;
+                for (String line : histogram.split("\n")) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length >= 3 && "Total".equals(f[0])) {
+                        total = Long.parseLong(f[2]);
+                    } else if (f.length >= 4 && f[0].endsWith(":")) {
+                        long bytes = Long.parseLong(f[2]);
+                        if (f[3].startsWith("mangaassist.")) {
+                            app += bytes;
+                        } else if (f[3].startsWith("org.apache.camel.")) {
+                            camel += bytes;
+                        }
+                    }
+                }
+                samples.add(new long[] {(System.nanoTime() - t0) / 1_000_000, processed, total, app, camel});
+            } catch (Exception e) {
+                System.err.println("heap sample failed: " + e);
+            }
+        }
+
+        ArrayNode stop() {
+            timer.shutdownNow();
+            sample(-1); // the phase's end (its processed count is the status's)
+            ArrayNode out = JSON.createArrayNode();
+            java.util.List<long[]> copy;
+            synchronized (samples) {
+                copy = new java.util.ArrayList<>(samples);
+            }
+            for (long[] s : copy) {
+                out.addObject().put("atSeconds", round(s[0] / 1000.0)).put("processed", s[1])
+                        .put("liveHeapMb", round(s[2] / 1048576.0)).put("appObjectsKb", round(s[3] / 1024.0))
+                        .put("camelObjectsKb", round(s[4] / 1024.0));
+            }
+            return out;
+        }
+
+        /** Least-squares slope of the application's live bytes over the processed lines, in KB per 10,000 lines. */
+        static double appSlopeKbPer10k(JsonNode series) {
+            double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+            for (JsonNode s : series) {
+                if (s.path("processed").asLong() < 0) {
+                    continue;
+                }
+                double x = s.path("processed").asDouble() / 10_000;
+                double y = s.path("appObjectsKb").asDouble();
+                n++;
+                sx += x;
+                sy += y;
+                sxx += x * x;
+                sxy += x * y;
+            }
+            double d = n * sxx - sx * sx;
+            return n < 2 || d == 0 ? 0 : round((n * sxy - sx * sy) / d);
         }
     }
 }
