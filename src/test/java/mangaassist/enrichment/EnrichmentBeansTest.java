@@ -25,11 +25,17 @@ import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /** The enrichment beans with the seed's cases (seed 000 §2.2, §2.3). */
 class EnrichmentBeansTest {
@@ -283,6 +289,72 @@ class EnrichmentBeansTest {
         assertThat(ProfileProperties.get("aws", "mangaassist.enrichment.schedule.enabled")).isEqualTo("true");
         // the seed's batch window outside the development stack
         assertThat(ProfileProperties.get("aws", "mangaassist.enrichment.consumer.batch-window-ms")).isEqualTo("30000");
+    }
+
+    // --- a poll's deletes (one DeleteMessageBatch instead of a DeleteMessage per message)
+
+    @Test
+    void aPollsFinishedMessagesAreDeletedInOneBatchAndOnlyThose() {
+        Mockito.when(queues.jobs()).thenReturn("http://sqs/q.fifo");
+        SqsClient sqs = Mockito.mock(SqsClient.class);
+        EnrichmentReceipts receipts = new EnrichmentReceipts(sqs, queues, new AsyncJobMetrics(new SimpleMeterRegistry()));
+        receipts.finished("r0");
+        receipts.finished(null);
+        receipts.finished("r2");
+
+        List<DeleteMessageBatchRequest> requests = receipts.deleteRequests();
+
+        assertThat(requests).hasSize(1);
+        assertThat(requests.get(0).queueUrl()).isEqualTo("http://sqs/q.fifo");
+        assertThat(requests.get(0).entries()).extracting(DeleteMessageBatchRequestEntry::receiptHandle).containsExactly("r0", "r2");
+        assertThat(new HashSet<>(requests.get(0).entries().stream().map(DeleteMessageBatchRequestEntry::id).toList())).hasSize(2);
+        // taken: the next poll starts with none
+        assertThat(receipts.deleteRequests()).isEmpty();
+    }
+
+    @Test
+    void moreThanTenFinishedMessagesMakeSeveralBatches() {
+        EnrichmentReceipts receipts = new EnrichmentReceipts(Mockito.mock(SqsClient.class), queues,
+                new AsyncJobMetrics(new SimpleMeterRegistry()));
+        IntStream.range(0, 23).forEach(i -> receipts.finished("r" + i));
+
+        assertThat(receipts.deleteRequests()).extracting(r -> r.entries().size()).containsExactly(10, 10, 3);
+    }
+
+    @Test
+    void aDeleteSqsRefusesIsCountedNotThrown() {
+        SqsClient sqs = Mockito.mock(SqsClient.class);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EnrichmentReceipts receipts = new EnrichmentReceipts(sqs, queues, new AsyncJobMetrics(registry));
+        DeleteMessageBatchRequest request = DeleteMessageBatchRequest.builder().queueUrl("q").entries(
+                DeleteMessageBatchRequestEntry.builder().id("0").receiptHandle("r0").build(),
+                DeleteMessageBatchRequestEntry.builder().id("1").receiptHandle("r1").build()).build();
+        Mockito.when(sqs.deleteMessageBatch(request)).thenReturn(DeleteMessageBatchResponse.builder()
+                .successful(DeleteMessageBatchResultEntry.builder().id("0").build())
+                .failed(BatchResultErrorEntry.builder().id("1").code("ReceiptHandleIsInvalid").senderFault(true).build()).build())
+                .thenThrow(SqsException.builder().message("down").build());
+
+        receipts.delete(request);
+        receipts.delete(request);
+
+        // the refused entry, then the whole failed call: those messages come back and are stored again
+        assertThat(registry.find("mangaassist.errors").tag("flow", "enrichment").tag("code", "DELETE_FAILED").counter().count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void thePollIsDoneAfterItsLastMessage() {
+        EnrichmentReceipts receipts = new EnrichmentReceipts(Mockito.mock(SqsClient.class), queues,
+                new AsyncJobMetrics(new SimpleMeterRegistry()));
+        Exchange middle = poll(3);
+        middle.setProperty(ExchangePropertyKey.BATCH_COMPLETE, false);
+        Exchange last = poll(9);
+        last.setProperty(ExchangePropertyKey.BATCH_COMPLETE, true);
+
+        assertThat(receipts.pollDone(middle)).isFalse();
+        assertThat(receipts.pollDone(last)).isTrue();
+        // not from a polling consumer (a direct: call): never
+        assertThat(receipts.pollDone(exchange())).isFalse();
     }
 
     private static EnrichmentBacklog backlog(List<String> types, int maxJobs) {
