@@ -2,6 +2,7 @@ package mangaassist.enrichment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.BatchConsumer;
 import org.apache.camel.Consumer;
@@ -12,6 +13,8 @@ import org.apache.camel.Route;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import mangaassist.platform.AsyncJobMetrics;
@@ -34,7 +37,8 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
  * consumer can receive the group's next message.
  *
  * <p>Per thread, as {@link EnrichmentGroupOrder}: aws2-sqs processes a poll's messages one after another on its poll
- * thread. The poll's notes are deleted after its last message, or after the last one a stopping consumer processes.
+ * thread. The poll's notes are deleted after its last message, after the last one a stopping consumer processes, or
+ * once the oldest has waited {@code mangaassist.enrichment.consumer.delete-max-delay-ms}.
  * Notes a crash loses only mean a redelivery after the visibility timeout: the catalog write is idempotent.
  */
 @Component("enrichmentReceipts")
@@ -46,26 +50,43 @@ public class EnrichmentReceipts {
     private static final Logger LOG = LoggerFactory.getLogger(EnrichmentReceipts.class);
 
     private final ThreadLocal<List<String>> finished = ThreadLocal.withInitial(ArrayList::new);
+    /** When this thread's oldest finished message was noted ({@link System#nanoTime()}). */
+    private final ThreadLocal<long[]> oldest = ThreadLocal.withInitial(() -> new long[1]);
     private final SqsClient sqs;
     private final EnrichmentQueues queues;
     private final AsyncJobMetrics metrics;
+    private final long maxDelayNanos;
 
-    public EnrichmentReceipts(SqsClient sqs, EnrichmentQueues queues, AsyncJobMetrics metrics) {
+    @Autowired
+    public EnrichmentReceipts(SqsClient sqs, EnrichmentQueues queues, AsyncJobMetrics metrics,
+                              @Value("${mangaassist.enrichment.consumer.delete-max-delay-ms}") long maxDelayMs) {
         this.sqs = sqs;
         this.queues = queues;
         this.metrics = metrics;
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMs);
     }
 
     /** The message is finished: deleted with the rest of its poll. */
     public void finished(@Header(Sqs2Constants.RECEIPT_HANDLE) String receiptHandle) {
         if (receiptHandle != null) {
-            finished.get().add(receiptHandle);
+            List<String> handles = finished.get();
+            if (handles.isEmpty()) {
+                oldest.get()[0] = System.nanoTime();
+            }
+            handles.add(receiptHandle);
         }
     }
 
-    /** True after the poll's last message, or when the consumer stops before it (it processes no more of the poll). */
+    /**
+     * True after the poll's last message, when the consumer stops before it (it processes no more of the poll), or when
+     * a finished message has waited {@code delete-max-delay-ms} for the rest of its poll: a slow poll (a slow model)
+     * would otherwise keep its first messages in flight, and past the visibility timeout they would be received again.
+     */
     public boolean pollDone(Exchange exchange) {
         if (exchange.getProperty(ExchangePropertyKey.BATCH_COMPLETE, false, Boolean.class)) {
+            return true;
+        }
+        if (!finished.get().isEmpty() && System.nanoTime() - oldest.get()[0] >= maxDelayNanos) {
             return true;
         }
         Route route = exchange.getFromRouteId() == null ? null : exchange.getContext().getRoute(exchange.getFromRouteId());

@@ -197,6 +197,12 @@ class EnrichmentBeansTest {
         assertThat(EnrichmentAnswer.parse("```json\n{\"synopsis_en\":\"x\"}\n```").path("synopsis_en").asText()).isEqualTo("x");
         assertThat(EnrichmentAnswer.parse("12 angry pirates").path("raw_text").asText()).isEqualTo("12 angry pirates");
         assertThat(EnrichmentAnswer.parse("Here you go: {\"a\":1}").path("raw_text").asText()).startsWith("Here you go");
+        // any JSON value, as the seed's json.loads; prose starting like one is still read as prose
+        assertThat(EnrichmentAnswer.parse(" \"a quoted line\" ").asText()).isEqualTo("a quoted line");
+        assertThat(EnrichmentAnswer.parse("-3").asInt()).isEqualTo(-3);
+        assertThat(EnrichmentAnswer.parse("true").asBoolean()).isTrue();
+        assertThat(EnrichmentAnswer.parse("null pointer of a plot").path("raw_text").asText()).isEqualTo("null pointer of a plot");
+        assertThat(EnrichmentAnswer.parse("```\n[1, 2]\n```").isArray()).isTrue();
     }
 
     @Test
@@ -297,7 +303,7 @@ class EnrichmentBeansTest {
     void aPollsFinishedMessagesAreDeletedInOneBatchAndOnlyThose() {
         Mockito.when(queues.jobs()).thenReturn("http://sqs/q.fifo");
         SqsClient sqs = Mockito.mock(SqsClient.class);
-        EnrichmentReceipts receipts = new EnrichmentReceipts(sqs, queues, new AsyncJobMetrics(new SimpleMeterRegistry()));
+        EnrichmentReceipts receipts = new EnrichmentReceipts(sqs, queues, new AsyncJobMetrics(new SimpleMeterRegistry()), 60_000);
         receipts.finished("r0");
         receipts.finished(null);
         receipts.finished("r2");
@@ -315,7 +321,7 @@ class EnrichmentBeansTest {
     @Test
     void moreThanTenFinishedMessagesMakeSeveralBatches() {
         EnrichmentReceipts receipts = new EnrichmentReceipts(Mockito.mock(SqsClient.class), queues,
-                new AsyncJobMetrics(new SimpleMeterRegistry()));
+                new AsyncJobMetrics(new SimpleMeterRegistry()), 60_000);
         IntStream.range(0, 23).forEach(i -> receipts.finished("r" + i));
 
         assertThat(receipts.deleteRequests()).extracting(r -> r.entries().size()).containsExactly(10, 10, 3);
@@ -325,7 +331,7 @@ class EnrichmentBeansTest {
     void aDeleteSqsRefusesIsCountedNotThrown() {
         SqsClient sqs = Mockito.mock(SqsClient.class);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        EnrichmentReceipts receipts = new EnrichmentReceipts(sqs, queues, new AsyncJobMetrics(registry));
+        EnrichmentReceipts receipts = new EnrichmentReceipts(sqs, queues, new AsyncJobMetrics(registry), 60_000);
         DeleteMessageBatchRequest request = DeleteMessageBatchRequest.builder().queueUrl("q").entries(
                 DeleteMessageBatchRequestEntry.builder().id("0").receiptHandle("r0").build(),
                 DeleteMessageBatchRequestEntry.builder().id("1").receiptHandle("r1").build()).build();
@@ -345,7 +351,7 @@ class EnrichmentBeansTest {
     @Test
     void thePollIsDoneAfterItsLastMessage() {
         EnrichmentReceipts receipts = new EnrichmentReceipts(Mockito.mock(SqsClient.class), queues,
-                new AsyncJobMetrics(new SimpleMeterRegistry()));
+                new AsyncJobMetrics(new SimpleMeterRegistry()), 60_000);
         Exchange middle = poll(3);
         middle.setProperty(ExchangePropertyKey.BATCH_COMPLETE, false);
         Exchange last = poll(9);
@@ -355,6 +361,18 @@ class EnrichmentBeansTest {
         assertThat(receipts.pollDone(last)).isTrue();
         // not from a polling consumer (a direct: call): never
         assertThat(receipts.pollDone(exchange())).isFalse();
+    }
+
+    @Test
+    void aFinishedMessageDoesNotWaitLongerThanTheMaxDelayForTheRestOfItsPoll() {
+        EnrichmentReceipts receipts = new EnrichmentReceipts(Mockito.mock(SqsClient.class), queues,
+                new AsyncJobMetrics(new SimpleMeterRegistry()), 0);
+        Exchange first = poll(0);
+        first.setProperty(ExchangePropertyKey.BATCH_COMPLETE, false);
+
+        assertThat(receipts.pollDone(first)).as("nothing finished yet").isFalse();
+        receipts.finished("r0");
+        assertThat(receipts.pollDone(first)).isTrue();
     }
 
     private static EnrichmentBacklog backlog(List<String> types, int maxJobs) {
