@@ -29,12 +29,23 @@ public final class EnrichmentAnswer {
         return parsed != null ? parsed : JSON.createObjectNode().put("raw_text", text);
     }
 
-    private static JsonNode json(String text) {
+    private static JsonNode json(String raw) {
+        String text = raw.strip();
+        if (text.isEmpty() || !mayBeJson(text.charAt(0))) {
+            // prose (the usual answer): not parsed, as a failed parse costs an exception
+            return null;
+        }
         try {
-            JsonNode node = text.isBlank() ? null : STRICT.readTree(text);
+            JsonNode node = STRICT.readTree(text);
             return node == null || node.isMissingNode() ? null : node;
         } catch (JsonProcessingException e) {
             return null;
         }
+    }
+
+    /** The characters a JSON document (stripped) can start with: object, array, string, number, true, false, null. */
+    static boolean mayBeJson(char first) {
+        return first == '{' || first == '[' || first == '"' || first == '-' || (first >= '0' && first <= '9')
+                || first == 't' || first == 'f' || first == 'n';
     }
 }

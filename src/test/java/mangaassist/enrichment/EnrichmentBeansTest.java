@@ -25,11 +25,17 @@ import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /** The enrichment beans with the seed's cases (seed 000 §2.2, §2.3). */
 class EnrichmentBeansTest {
@@ -191,6 +197,12 @@ class EnrichmentBeansTest {
         assertThat(EnrichmentAnswer.parse("```json\n{\"synopsis_en\":\"x\"}\n```").path("synopsis_en").asText()).isEqualTo("x");
         assertThat(EnrichmentAnswer.parse("12 angry pirates").path("raw_text").asText()).isEqualTo("12 angry pirates");
         assertThat(EnrichmentAnswer.parse("Here you go: {\"a\":1}").path("raw_text").asText()).startsWith("Here you go");
+        // any JSON value, as the seed's json.loads; prose starting like one is still read as prose
+        assertThat(EnrichmentAnswer.parse(" \"a quoted line\" ").asText()).isEqualTo("a quoted line");
+        assertThat(EnrichmentAnswer.parse("-3").asInt()).isEqualTo(-3);
+        assertThat(EnrichmentAnswer.parse("true").asBoolean()).isTrue();
+        assertThat(EnrichmentAnswer.parse("null pointer of a plot").path("raw_text").asText()).isEqualTo("null pointer of a plot");
+        assertThat(EnrichmentAnswer.parse("```\n[1, 2]\n```").isArray()).isTrue();
     }
 
     @Test
@@ -283,6 +295,84 @@ class EnrichmentBeansTest {
         assertThat(ProfileProperties.get("aws", "mangaassist.enrichment.schedule.enabled")).isEqualTo("true");
         // the seed's batch window outside the development stack
         assertThat(ProfileProperties.get("aws", "mangaassist.enrichment.consumer.batch-window-ms")).isEqualTo("30000");
+    }
+
+    // --- a poll's deletes (one DeleteMessageBatch instead of a DeleteMessage per message)
+
+    @Test
+    void aPollsFinishedMessagesAreDeletedInOneBatchAndOnlyThose() {
+        Mockito.when(queues.jobs()).thenReturn("http://sqs/q.fifo");
+        SqsClient sqs = Mockito.mock(SqsClient.class);
+        EnrichmentReceipts receipts = new EnrichmentReceipts(sqs, queues, new AsyncJobMetrics(new SimpleMeterRegistry()), 60_000);
+        receipts.finished("r0");
+        receipts.finished(null);
+        receipts.finished("r2");
+
+        List<DeleteMessageBatchRequest> requests = receipts.deleteRequests();
+
+        assertThat(requests).hasSize(1);
+        assertThat(requests.get(0).queueUrl()).isEqualTo("http://sqs/q.fifo");
+        assertThat(requests.get(0).entries()).extracting(DeleteMessageBatchRequestEntry::receiptHandle).containsExactly("r0", "r2");
+        assertThat(new HashSet<>(requests.get(0).entries().stream().map(DeleteMessageBatchRequestEntry::id).toList())).hasSize(2);
+        // taken: the next poll starts with none
+        assertThat(receipts.deleteRequests()).isEmpty();
+    }
+
+    @Test
+    void moreThanTenFinishedMessagesMakeSeveralBatches() {
+        EnrichmentReceipts receipts = new EnrichmentReceipts(Mockito.mock(SqsClient.class), queues,
+                new AsyncJobMetrics(new SimpleMeterRegistry()), 60_000);
+        IntStream.range(0, 23).forEach(i -> receipts.finished("r" + i));
+
+        assertThat(receipts.deleteRequests()).extracting(r -> r.entries().size()).containsExactly(10, 10, 3);
+    }
+
+    @Test
+    void aDeleteSqsRefusesIsCountedNotThrown() {
+        SqsClient sqs = Mockito.mock(SqsClient.class);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EnrichmentReceipts receipts = new EnrichmentReceipts(sqs, queues, new AsyncJobMetrics(registry), 60_000);
+        DeleteMessageBatchRequest request = DeleteMessageBatchRequest.builder().queueUrl("q").entries(
+                DeleteMessageBatchRequestEntry.builder().id("0").receiptHandle("r0").build(),
+                DeleteMessageBatchRequestEntry.builder().id("1").receiptHandle("r1").build()).build();
+        Mockito.when(sqs.deleteMessageBatch(request)).thenReturn(DeleteMessageBatchResponse.builder()
+                .successful(DeleteMessageBatchResultEntry.builder().id("0").build())
+                .failed(BatchResultErrorEntry.builder().id("1").code("ReceiptHandleIsInvalid").senderFault(true).build()).build())
+                .thenThrow(SqsException.builder().message("down").build());
+
+        receipts.delete(request);
+        receipts.delete(request);
+
+        // the refused entry, then the whole failed call: those messages come back and are stored again
+        assertThat(registry.find("mangaassist.errors").tag("flow", "enrichment").tag("code", "DELETE_FAILED").counter().count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void thePollIsDoneAfterItsLastMessage() {
+        EnrichmentReceipts receipts = new EnrichmentReceipts(Mockito.mock(SqsClient.class), queues,
+                new AsyncJobMetrics(new SimpleMeterRegistry()), 60_000);
+        Exchange middle = poll(3);
+        middle.setProperty(ExchangePropertyKey.BATCH_COMPLETE, false);
+        Exchange last = poll(9);
+        last.setProperty(ExchangePropertyKey.BATCH_COMPLETE, true);
+
+        assertThat(receipts.pollDone(middle)).isFalse();
+        assertThat(receipts.pollDone(last)).isTrue();
+        // not from a polling consumer (a direct: call): never
+        assertThat(receipts.pollDone(exchange())).isFalse();
+    }
+
+    @Test
+    void aFinishedMessageDoesNotWaitLongerThanTheMaxDelayForTheRestOfItsPoll() {
+        EnrichmentReceipts receipts = new EnrichmentReceipts(Mockito.mock(SqsClient.class), queues,
+                new AsyncJobMetrics(new SimpleMeterRegistry()), 0);
+        Exchange first = poll(0);
+        first.setProperty(ExchangePropertyKey.BATCH_COMPLETE, false);
+
+        assertThat(receipts.pollDone(first)).as("nothing finished yet").isFalse();
+        receipts.finished("r0");
+        assertThat(receipts.pollDone(first)).isTrue();
     }
 
     private static EnrichmentBacklog backlog(List<String> types, int maxJobs) {

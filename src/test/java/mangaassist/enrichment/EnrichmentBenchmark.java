@@ -36,6 +36,7 @@ import mangaassist.platform.AsyncJobMetrics;
 import mangaassist.support.BenchmarkMachine;
 import mangaassist.support.CpuMeter;
 import mangaassist.support.DevelopmentKey;
+import mangaassist.support.PhaseProfiler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedRouteMBean;
@@ -72,7 +73,7 @@ import org.springframework.test.context.ContextConfiguration;
  *
  * <p>Run: {@code ./mvnw test -Pbenchmark -Dtest=EnrichmentBenchmark [-Dbench.enrichment.jobs=10000
  * -Dbench.enrichment.latency-jobs=300 -Dbench.enrichment.latency-ms=800 -Dbench.enrichment.warmup=2000
- * -Dbench.enrichment.groups=0 -Dbench.enrichment.phase-timeout=PT10M]}; any {@code -Dmangaassist.enrichment.*} reaches the application (system
+ * -Dbench.enrichment.groups=0 -Dbench.enrichment.phase-timeout=PT10M -Dbench.profile=itimer]}; any {@code -Dmangaassist.enrichment.*} reaches the application (system
  * properties outrank application.yaml), e.g. {@code -Dmangaassist.enrichment.consumer.concurrent-consumers=10}.
  * Output: {@code target/benchmarks/enrichment-benchmark.{json,txt}}. It fails only when a run is invalid: a job not
  * queued, a job failed, or a phase over its bound.
@@ -180,8 +181,12 @@ class EnrichmentBenchmark {
     void measure(String name, String what, int n, int latencyMs) throws Exception {
         resetRouteStatistics();
         CpuMeter cpu = CpuMeter.start();
+        PhaseProfiler profile = PhaseProfiler.start(name, outputDir());
         Run run = run(name, n);
         ObjectNode cpuFigures = cpu.stop(n, "Job", null);
+        if (profile != null) {
+            profile.stop();
+        }
         ObjectNode phase = JSON.createObjectNode();
         phase.put("what", what);
         phase.put("jobs", n);

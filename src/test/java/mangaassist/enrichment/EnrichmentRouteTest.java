@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import mangaassist.support.RouteTestSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.master.MasterEndpoint;
 import org.apache.camel.builder.AdviceWith;
@@ -24,6 +26,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
@@ -61,6 +65,7 @@ class EnrichmentRouteTest extends RouteTestSupport {
         AdviceWith.adviceWith(context, "enrichment-model", a -> a.weaveByToUri("aws-bedrock:*").replace().to("mock:model"));
         AdviceWith.adviceWith(context, "enrichment-process", a -> a.weaveByToUri("bean:enrichmentCatalog*").replace().to("mock:catalog"));
         AdviceWith.adviceWith(context, "enrichment-dead-letter", a -> a.weaveByToUri("aws2-sqs:*").replace().to("mock:dlq"));
+        AdviceWith.adviceWith(context, "enrichment-delete", a -> a.weaveById("enrichment-delete-messages").replace().to("mock:delete"));
         AdviceWith.adviceWith(context, "enrichment-schedule",
                 a -> a.weaveByToUri("direct:enrichment-backfill").replace().to("mock:backfill"));
         AdviceWith.adviceWith(context, "enrichment-backfill-scan", a -> a.weaveByToUri("aws2-ddb:*").replace().to("mock:catalog-scan"));
@@ -124,6 +129,54 @@ class EnrichmentRouteTest extends RouteTestSupport {
         assertThat(sent.entries().get(0).messageDeduplicationId()).isEqualTo("msg-1");
         assertThat(sent.entries().get(0).messageAttributes().get(EnrichmentSteps.ATTRIBUTE_REASON).stringValue())
                 .startsWith("INVALID_FIELDS: manga is required");
+    }
+
+    @Test
+    void aPollsFinishedMessagesAreDeletedInOneBatchAfterItsLastAndTheFailedOneIsNot() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        model.whenAnyExchangeReceived(e -> {
+            if (calls.incrementAndGet() == 2) {
+                throw new IllegalStateException("throttled");
+            }
+            e.getMessage().setBody(JSON.readTree("{\"content\":[{\"type\":\"text\",\"text\":\"prose\"}]}"));
+        });
+        deadLetters.whenAnyExchangeReceived(e -> e.getMessage().setBody(SendMessageBatchResponse.builder().build()));
+        MockEndpoint deletes = camelContext.getEndpoint("mock:delete", MockEndpoint.class);
+
+        // one poll of four: stored, failed, dead-lettered (permanent), stored
+        Exchange first = receive(seedBody("op-1"), 0, 4);
+        assertThat(deletes.getReceivedCounter()).as("nothing deleted before the poll's last message").isZero();
+        Exchange failed = receive(seedBody("op-2"), 1, 4);
+        receive("not json", 2, 4);
+        Exchange last = receive(seedBody("op-4"), 3, 4);
+
+        assertThat(first.getException()).isNull();
+        assertThat(failed.getException()).hasMessageContaining("throttled");
+        assertThat(last.getException()).isNull();
+        assertThat(deletes.getReceivedCounter()).isEqualTo(1);
+        DeleteMessageBatchRequest request = deletes.getReceivedExchanges().get(0).getMessage().getBody(DeleteMessageBatchRequest.class);
+        assertThat(request.queueUrl()).endsWith("manga-enrichment-queue.fifo");
+        assertThat(request.entries()).extracting(DeleteMessageBatchRequestEntry::receiptHandle).containsExactly("r0", "r2", "r3");
+    }
+
+    @Test
+    void aPollWhoseLastMessageFailsStillDeletesTheOthers() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        model.whenAnyExchangeReceived(e -> {
+            if (calls.incrementAndGet() == 2) {
+                throw new IllegalStateException("throttled");
+            }
+            e.getMessage().setBody(JSON.readTree("{\"content\":[{\"type\":\"text\",\"text\":\"prose\"}]}"));
+        });
+        MockEndpoint deletes = camelContext.getEndpoint("mock:delete", MockEndpoint.class);
+
+        receive(seedBody("op-1"), 0, 2);
+        Exchange last = receive(seedBody("op-2"), 1, 2);
+
+        assertThat(last.getException()).hasMessageContaining("throttled");
+        assertThat(deletes.getReceivedCounter()).isEqualTo(1);
+        assertThat(deletes.getReceivedExchanges().get(0).getMessage().getBody(DeleteMessageBatchRequest.class).entries())
+                .extracting(DeleteMessageBatchRequestEntry::receiptHandle).containsExactly("r0");
     }
 
     @Test
@@ -255,6 +308,18 @@ class EnrichmentRouteTest extends RouteTestSupport {
             e.getMessage().setBody(body);
             e.getMessage().setHeaders(Map.of("CamelAwsSqsMessageId", "msg-1", "MessageGroupId", "manga-op-1",
                     "ApproximateReceiveCount", "1"));
+        });
+    }
+
+    /** Message {@code index} of a poll of {@code size}, as aws2-sqs hands it out (receipt handle r{index}). */
+    private Exchange receive(String body, int index, int size) {
+        return template.send("direct:enrichment-received", e -> {
+            e.getMessage().setBody(body);
+            e.getMessage().setHeaders(Map.of("CamelAwsSqsMessageId", "msg-" + index, "MessageGroupId", "manga-op-" + index,
+                    "ApproximateReceiveCount", "1", "CamelAwsSqsReceiptHandle", "r" + index));
+            e.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
+            e.setProperty(ExchangePropertyKey.BATCH_SIZE, size);
+            e.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == size - 1);
         });
     }
 
