@@ -29,6 +29,7 @@ import mangaassist.devstack.erp.LatencyModel;
 import mangaassist.devstack.erp.ErpCatalog;
 import mangaassist.inventory.InventoryProperties;
 import mangaassist.inventory.erp.ErpRateLimiter;
+import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.SpringCamelContext;
@@ -177,7 +178,8 @@ class ScaleOutFlowTest {
                 jobs.add(Map.of("mangaId", mangaId, "title", "Scale-out " + mangaId));
             }
             Map<String, Object> body = new HashMap<>(Map.of("jobs", jobs, "enrichmentType", "synopsis"));
-            ResponseEntity<JsonNode> answer = first.postForEntity("/api/enrichment/jobs/batch", json(body), JsonNode.class);
+            ResponseEntity<JsonNode> answer = DevelopmentKey.sending(first).postForEntity("/api/enrichment/jobs/batch", json(body),
+                    JsonNode.class);
             assertThat(answer.getStatusCode().value()).as(String.valueOf(answer.getBody())).isEqualTo(202);
         }
 
