@@ -1,0 +1,58 @@
+package mangaassist.platform.contracts;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.networknt.schema.ValidationMessage;
+
+/**
+ * The validator's messages as {@link ContractViolation}s: one per field (its first message; a field that breaks two
+ * keywords is reported once), in the order the schema checks them, with paths as clients write them
+ * ({@code jobs[3].mangaId}, not {@code $.jobs[3].mangaId}) and a missing field reported at its own path.
+ */
+public final class ContractViolations {
+
+    private ContractViolations() {
+    }
+
+    public static List<ContractViolation> of(Collection<ValidationMessage> messages) {
+        Map<String, ContractViolation> byField = new LinkedHashMap<>();
+        for (ValidationMessage message : messages) {
+            ContractViolation violation = of(message);
+            byField.putIfAbsent(violation.field(), violation);
+        }
+        return new ArrayList<>(byField.values());
+    }
+
+    static ContractViolation of(ValidationMessage message) {
+        String at = path(message.getInstanceLocation() == null ? "$" : message.getInstanceLocation().toString());
+        String keyword = message.getType();
+        if ("required".equals(keyword) && message.getProperty() != null) {
+            return new ContractViolation(child(at, message.getProperty()), keyword, "is required");
+        }
+        return new ContractViolation(at, keyword, text(message));
+    }
+
+    /** {@code $.jobs[3].mangaId} → {@code jobs[3].mangaId}; {@code $} → "" (the message itself). */
+    static String path(String location) {
+        String path = location.startsWith("$") ? location.substring(1) : location;
+        return path.startsWith(".") ? path.substring(1) : path;
+    }
+
+    private static String child(String parent, String property) {
+        return parent.isEmpty() ? property : parent + "." + property;
+    }
+
+    /** The validator's words without its own path prefix ("$.title: integer found, string expected"). */
+    private static String text(ValidationMessage message) {
+        String text = message.getMessage();
+        int colon = text.indexOf(": ");
+        if (text.startsWith("$") && colon > 0) {
+            text = text.substring(colon + 2);
+        }
+        return text;
+    }
+}
