@@ -52,6 +52,6 @@ public class ChatFrameErrors implements JsonValidatorErrorHandler {
 
     private static boolean nullMessage(Set<ValidationMessage> errors) {
         return errors.stream().anyMatch(e -> e.getInstanceNode() != null && e.getInstanceNode().isNull()
-                && MESSAGE.equals(ContractViolations.path(e.getInstanceLocation())));
+                && e.getInstanceLocation() != null && e.getInstanceLocation().toString().equals("$." + MESSAGE));
     }
 }
