@@ -52,6 +52,6 @@ public class ChatFrameErrors implements JsonValidatorErrorHandler {
 
     private static boolean nullMessage(Set<ValidationMessage> errors) {
         return errors.stream().anyMatch(e -> e.getInstanceNode() != null && e.getInstanceNode().isNull()
-                && e.getInstanceLocation() != null && e.getInstanceLocation().toString().equals("$." + MESSAGE));
+                && MESSAGE.equals(ContractViolations.path(e.getInstanceLocation())));
     }
 }

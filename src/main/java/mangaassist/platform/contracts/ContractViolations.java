@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.ValidationMessage;
 
 /**
@@ -28,7 +29,7 @@ public final class ContractViolations {
     }
 
     static ContractViolation of(ValidationMessage message) {
-        String at = path(message.getInstanceLocation() == null ? "$" : message.getInstanceLocation().toString());
+        String at = path(message.getInstanceLocation());
         String keyword = message.getType();
         if ("required".equals(keyword) && message.getProperty() != null) {
             return new ContractViolation(child(at, message.getProperty()), keyword, "is required");
@@ -36,23 +37,32 @@ public final class ContractViolations {
         return new ContractViolation(at, keyword, text(message));
     }
 
-    /** {@code $.jobs[3].mangaId} → {@code jobs[3].mangaId}; {@code $} → "" (the message itself). */
-    static String path(String location) {
-        String path = location.startsWith("$") ? location.substring(1) : location;
-        return path.startsWith(".") ? path.substring(1) : path;
+    /**
+     * {@code jobs[3].mangaId}, "" for the message itself: from the path's elements, not its text, which is
+     * {@code $.jobs[3].mangaId} or {@code /jobs/3/mangaId} depending on how the schema was loaded (Camel's loader
+     * makes JSON Pointers).
+     */
+    public static String path(JsonNodePath location) {
+        StringBuilder path = new StringBuilder();
+        for (int i = 0; location != null && i < location.getNameCount(); i++) {
+            Object element = location.getElement(i);
+            if (element instanceof Integer index) {
+                path.append('[').append(index).append(']');
+            } else {
+                path.append(path.length() > 0 ? "." : "").append(element);
+            }
+        }
+        return path.toString();
     }
 
     private static String child(String parent, String property) {
         return parent.isEmpty() ? property : parent + "." + property;
     }
 
-    /** The validator's words without its own path prefix ("$.title: integer found, string expected"). */
+    /** The validator's words without its own path prefix ("$.title: integer found, string expected", "/title: ..."). */
     private static String text(ValidationMessage message) {
         String text = message.getMessage();
-        int colon = text.indexOf(": ");
-        if (text.startsWith("$") && colon > 0) {
-            text = text.substring(colon + 2);
-        }
-        return text;
+        String prefix = String.valueOf(message.getInstanceLocation()) + ": ";
+        return text.startsWith(prefix) ? text.substring(prefix.length()) : text;
     }
 }

@@ -77,6 +77,22 @@ class ContractsTest {
                 .extracting(ContractViolation::keyword).containsExactly("json");
     }
 
+    /** Camel's json-validator loads schemas its own way (its paths are JSON Pointers): the field paths are the same. */
+    @Test
+    void theFieldPathsAreTheSameWithCamelsSchemaLoader() throws Exception {
+        JsonSchema camels = new org.apache.camel.component.jsonvalidator.DefaultJsonUriSchemaLoader()
+                .createSchema(new DefaultCamelContext(), "schemas/enrichment-batch-request.v1.json");
+        Set<ValidationMessage> errors = camels.validate(JSON.readTree("{\"jobs\":[],\"priority\":\"urgent\"}"));
+        assertThat(ContractViolations.of(errors)).extracting(ContractViolation::field, ContractViolation::keyword)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("jobs", "minItems"),
+                        org.assertj.core.groups.Tuple.tuple("priority", "enum"));
+        JsonSchema chat = new org.apache.camel.component.jsonvalidator.DefaultJsonUriSchemaLoader()
+                .createSchema(new DefaultCamelContext(), "schemas/chat-request.v1.json");
+        assertThat(ContractViolations.of(chat.validate(JSON.readTree("{\"data\":{\"message\":\"" + "x".repeat(4001) + "\"}}"))))
+                .extracting(ContractViolation::field, ContractViolation::keyword)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("data.message", "maxLength"));
+    }
+
     @Test
     void theValidatorsHandlerAnswersWithTheFormatsCodeAndFieldErrors() {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
