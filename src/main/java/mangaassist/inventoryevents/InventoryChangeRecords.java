@@ -12,6 +12,7 @@ import mangaassist.inventory.Isbn;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -136,14 +137,30 @@ public class InventoryChangeRecords {
         return answer;
     }
 
-    /** The event from what a rule's queue target received: the EventBridge envelope (its detail is the event). */
+    /**
+     * The event from what a rule's queue target received: the EventBridge envelope (its detail is the event). Reads
+     * inventory-change-event v1 and v2 side by side (README "Contracts": a consumer accepts both during a migration).
+     */
     public InventoryChangeEvent fromEnvelope(@Body String body) throws JsonProcessingException {
         JsonNode root = JSON.readTree(body);
-        JsonNode detail = root.has("isbn") ? root : root.path("detail");
+        JsonNode detail = v1(root.has("isbn") ? root : root.path("detail"));
         InventoryChangeEvent event = JSON.treeToValue(detail, InventoryChangeEvent.class);
         if (event == null || event.isbn() == null || event.isbn().isBlank()) {
             throw new IllegalArgumentException("not an inventory change event: " + body);
         }
+        return event;
+    }
+
+    /** A v2 event ({@code schema_version} 2: {@code quantity {previous, new}}) as v1; a v1 event as it is. */
+    static JsonNode v1(JsonNode detail) {
+        if (!(detail instanceof ObjectNode v2) || !v2.path("quantity").isObject()) {
+            return detail;
+        }
+        ObjectNode event = v2.deepCopy();
+        JsonNode quantity = event.remove("quantity");
+        event.remove("schema_version");
+        event.set("previous_quantity", quantity.path("previous"));
+        event.set("new_quantity", quantity.path("new"));
         return event;
     }
 }

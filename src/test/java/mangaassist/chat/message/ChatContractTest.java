@@ -1,0 +1,85 @@
+package mangaassist.chat.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.ValidationMessage;
+import mangaassist.chat.model.ModelReply;
+import mangaassist.platform.contracts.Contracts;
+import mangaassist.platform.contracts.ContractsProperties;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Chat's frames against chat-request.v1 and chat-frame.v1, and the error codes a frame that breaks its schema gets. */
+class ChatContractTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Contracts contracts = new Contracts(new ContractsProperties(null, null));
+
+    @Test
+    void everyFrameWeSendKeepsItsSchema() {
+        ModelReply reply = new ModelReply("在庫があります。", 120, 30, "anthropic.claude-3-haiku-20240307-v1:0", "end_turn");
+        for (JsonNode frame : new JsonNode[] {
+                ChatReplies.partial("r-1", "s-1", "在庫"),
+                ChatReplies.success("r-1", "s-1", "ja", reply, false, 840),
+                ChatReplies.success("r-2", "s-1", "en", reply, true, 3),
+                ChatReplies.error("r-3", ChatErrorCode.MESSAGE_TOO_LONG, "ja"),
+                ChatReplies.error(null, ChatErrorCode.INTERNAL, "en")}) {
+            assertThat(contracts.violations(frame, "chat-frame.v1.json")).as(frame.toString()).isEmpty();
+        }
+        for (ChatErrorCode code : ChatErrorCode.values()) {
+            assertThat(contracts.violations(ChatReplies.error("r", code, "en"), "chat-frame.v1.json")).as(code.name()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"data\":{\"sessionId\":\"s-1\",\"message\":\"こんにちは\"}}                 | OK",
+            "{\"data\":{\"message\":\"hi\",\"preferredLanguage\":\"en\",\"modelPreference\":\"fast\"},\"metadata\":{\"clientVersion\":\"1\"}} | OK",
+            "{\"data\":{\"sessionId\":null,\"message\":\"hi\"}}                            | OK",
+            "{\"data\":{\"sessionId\":\"s-1\"}}                                            | MESSAGE_REQUIRED",
+            "{\"data\":{\"sessionId\":\"s-1\",\"message\":null}}                           | MESSAGE_REQUIRED",
+            "{\"data\":{\"sessionId\":\"s-1\",\"message\":42}}                             | INVALID_JSON",
+            "{\"data\":{\"sessionId\":\"bad id <x>\",\"message\":\"hi\"}}                  | INVALID_JSON",
+            "{\"data\":{\"sessionId\":\"bad id <x>\",\"message\":null}}                    | INVALID_JSON",
+            "{\"message\":\"hi\"}                                                        | INVALID_JSON",
+            "[1,2]                                                                     | INVALID_JSON"})
+    void aFrameThatBreaksItsSchemaGetsChatsOwnCode(String frame, String expected) throws Exception {
+        JsonSchema schema = contracts.schema("chat-request.v1.json");
+        Set<ValidationMessage> errors = schema.validate(JSON.readTree(frame));
+        if (expected.equals("OK")) {
+            assertThat(errors).isEmpty();
+            // and the parser takes it as well
+            assertThat(new ChatMessageParser().parse(frame).message()).isNotBlank();
+            return;
+        }
+        assertThatThrownBy(() -> new ChatFrameErrors().handleErrors(new DefaultExchange(new DefaultCamelContext()), schema, errors))
+                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(expected));
+    }
+
+    @Test
+    void aMessagePastTheSchemasLimitIsMessageTooLongA413() throws Exception {
+        JsonSchema schema = contracts.schema("chat-request.v1.json");
+        String limit = "あ".repeat(4000);
+        assertThat(schema.validate(JSON.readTree("{\"data\":{\"message\":\"" + limit + "\"}}"))).isEmpty();
+        Set<ValidationMessage> errors = schema.validate(JSON.readTree("{\"data\":{\"message\":\"" + limit + "あ\"}}"));
+
+        assertThatThrownBy(() -> new ChatFrameErrors().handleErrors(new DefaultExchange(new DefaultCamelContext()), schema, errors))
+                .isInstanceOfSatisfying(ChatException.class, e -> {
+                    assertThat(e.code()).isEqualTo("MESSAGE_TOO_LONG");
+                    assertThat(e.httpStatus()).isEqualTo(413);
+                });
+        // not JSON at all
+        assertThatThrownBy(() -> new ChatFrameErrors().handleErrors(new DefaultExchange(new DefaultCamelContext()), schema,
+                new java.io.IOException("Unexpected character")))
+                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo("INVALID_JSON"));
+    }
+}

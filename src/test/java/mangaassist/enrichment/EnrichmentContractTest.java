@@ -1,0 +1,78 @@
+package mangaassist.enrichment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import mangaassist.platform.AsyncJobMetrics;
+import mangaassist.platform.contracts.Contracts;
+import mangaassist.platform.contracts.ContractsProperties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
+
+/** The enrichment job on the queue and its schema (enrichment-job.v1) cannot drift apart. */
+class EnrichmentContractTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2026-12-02T10:02:30Z");
+    private static final EnrichmentProperties PROPERTIES = new EnrichmentProperties("manga-enrichment-queue.fifo",
+            "manga-enrichment-dlq.fifo", "anthropic.claude-3-haiku-20240307-v1:0", 1024, 0.5, 500, Duration.ofMinutes(5),
+            "manga-catalog");
+
+    private final Contracts contracts = new Contracts(new ContractsProperties(null, null));
+    private final EnrichmentRequests requests = new EnrichmentRequests(PROPERTIES, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final EnrichmentSteps steps = new EnrichmentSteps(PROPERTIES, Mockito.mock(EnrichmentQueues.class),
+            new EnrichmentGroupOrder(), new AsyncJobMetrics(new SimpleMeterRegistry()));
+
+    @Test
+    void theJobsWeQueueKeepTheirSchema() throws Exception {
+        EnrichmentSubmission one = requests.one("{\"mangaId\":\"op-1042\",\"title\":\"One Piece\",\"titleJp\":\"ワンピース\"}");
+        EnrichmentSubmission batch = requests.batch("{\"jobs\":[{\"id\":\"nrt-1\",\"title\":\"Naruto\"},"
+                + "{\"mangaId\":\"bl-2\",\"title\":\"Bleach\",\"priority\":\"high\"}],\"enrichmentType\":\"tags\"}");
+
+        for (EnrichmentSubmission submission : java.util.List.of(one, batch)) {
+            submission.entries().forEach(entry -> {
+                // as EnrichmentSender writes the message body
+                String body = write(entry.job());
+                assertThat(contracts.violations(body, "enrichment-job.v1.json")).as(body).isEmpty();
+            });
+        }
+        assertThat(contracts.violations("{\"mangaId\":\"op-1042\",\"title\":\"One Piece\"}", "enrichment-request.v1.json"))
+                .isEmpty();
+    }
+
+    /** The consumer accepts exactly the bodies the schema accepts (the flow's own check says the same). */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"jobType\":\"catalog_enrichment\",\"enrichmentType\":\"synopsis\",\"manga\":{\"id\":\"op-1\",\"title\":\"One Piece\",\"titleJp\":\"ワンピース\"},\"priority\":\"normal\",\"requestedAt\":1700000000}",
+            "{\"manga\":{\"id\":\"op-1\"}}",
+            "{\"manga\":{\"title\":\"no id\"}}",
+            "{\"manga\":{\"id\":\"op-1\"},\"enrichmentType\":\"summary\"}",
+            "{\"manga\":{\"id\":\"op-1\"},\"priority\":\"urgent\"}",
+            "{\"jobType\":\"other\",\"manga\":{\"id\":\"op-1\"}}",
+            "{\"manga\":{\"id\":\"a/b\"}}",
+            "{\"manga\":{\"id\":\"op-1\",\"titleJp\":42}}",
+            "{\"manga\":\"op-1\"}",
+            "[1,2]",
+            "not json"})
+    void theConsumerAndTheSchemaAgree(String body) {
+        boolean schemaAccepts = contracts.violations(body, "enrichment-job.v1.json").isEmpty();
+        boolean consumerAccepts = !steps.received(body, "m-1", "manga-op-1", "1").rejected();
+        assertThat(consumerAccepts).as(body).isEqualTo(schemaAccepts);
+    }
+
+    private static String write(Object job) {
+        try {
+            return JSON.writeValueAsString(job);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
