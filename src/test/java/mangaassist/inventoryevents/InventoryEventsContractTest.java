@@ -28,7 +28,7 @@ class InventoryEventsContractTest {
     private static final InventoryEventsProperties PROPERTIES = new InventoryEventsProperties("manga-assist-inventory",
             "manga-assist.inventory", "TK01", "manga-products",
             new InventoryEventsProperties.Publish(3, Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(5)));
-    private static final String RECORD = "{\"data\":{\"ISBN\":\"9784088820000\",\"TITLE\":\"ワンピース 42\",\"QTY\":\"0\","
+    private static final String RECORD = "{\"data\":{\"ISBN\":\"9784088820002\",\"TITLE\":\"ワンピース 42\",\"QTY\":\"0\","
             + "\"OLD_QTY\":3,\"WAREHOUSE_CD\":\"TK02\"},\"metadata\":{\"operation\":\"update\","
             + "\"timestamp\":\"2026-12-02T09:59:59Z\",\"table-name\":\"INVENTORY\"}}";
 
@@ -49,12 +49,12 @@ class InventoryEventsContractTest {
     /** The API and the queue accept exactly the records the schema accepts. */
     @ParameterizedTest
     @ValueSource(strings = {
-            "{\"data\":{\"ISBN\":\"9784088820000\",\"QTY\":3}}",
-            "{\"data\":{\"ISBN\":\" 408882000X \",\"QTY\":\" 7 \"},\"metadata\":{}}",
+            "{\"data\":{\"ISBN\":\"9784088820002\",\"QTY\":3}}",
+            "{\"data\":{\"ISBN\":\" 4088820002 \",\"QTY\":\" 7 \"},\"metadata\":{}}",
             "{\"data\":{\"ISBN\":\"12\",\"QTY\":-1},\"metadata\":{}}",
-            "{\"data\":{\"ISBN\":\"9784088820000\"}}",
-            "{\"data\":{\"ISBN\":\"9784088820000\",\"QTY\":\"many\"}}",
-            "{\"data\":{\"ISBN\":\"9784088820000\",\"QTY\":1,\"OLD_QTY\":-2}}",
+            "{\"data\":{\"ISBN\":\"9784088820002\"}}",
+            "{\"data\":{\"ISBN\":\"9784088820002\",\"QTY\":\"many\"}}",
+            "{\"data\":{\"ISBN\":\"9784088820002\",\"QTY\":1,\"OLD_QTY\":-2}}",
             "{\"metadata\":{}}",
             "[]"})
     void theRecordReaderAndTheSchemaAgree(String record) {
