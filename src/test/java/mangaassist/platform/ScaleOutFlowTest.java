@@ -163,38 +163,45 @@ class ScaleOutFlowTest {
 
     @Test
     void enrichmentJobsAreSharedBetweenTheInstancesAndEachIsDoneOnce() {
-        EmulatorControl bedrock = EmbeddedStack.shared().bedrock().control().reset();
-        MeterRegistry secondMeters = second.getBean(MeterRegistry.class);
-        double firstDone = jobsDone(firstMeters);
-        double secondDone = jobsDone(secondMeters);
-        // 60 jobs in 60 message groups, queued through the first instance in batches of 10: both consume the queue
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        List<String> mangaIds = new ArrayList<>();
-        for (int b = 0; b < 6; b++) {
-            List<Map<String, Object>> jobs = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                String mangaId = String.format("scale-%s-%02d", run, b * 10 + i);
-                mangaIds.add(mangaId);
-                jobs.add(Map.of("mangaId", mangaId, "title", "Scale-out " + mangaId));
+        // a model call of 300 ms: an instance holds at most concurrent-consumers x max-messages-per-poll (5 x 10) jobs
+        // at once and works through its polls for seconds, so the 60 jobs cannot all go to the faster of the two
+        EmulatorControl bedrock = EmbeddedStack.shared().bedrock().control().reset()
+                .latency(Duration.ofMillis(300), Duration.ZERO);
+        try {
+            MeterRegistry secondMeters = second.getBean(MeterRegistry.class);
+            double firstDone = jobsDone(firstMeters);
+            double secondDone = jobsDone(secondMeters);
+            // 60 jobs in 60 message groups, queued through the first instance in batches of 10: both consume the queue
+            String run = UUID.randomUUID().toString().substring(0, 8);
+            List<String> mangaIds = new ArrayList<>();
+            for (int b = 0; b < 6; b++) {
+                List<Map<String, Object>> jobs = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    String mangaId = String.format("scale-%s-%02d", run, b * 10 + i);
+                    mangaIds.add(mangaId);
+                    jobs.add(Map.of("mangaId", mangaId, "title", "Scale-out " + mangaId));
+                }
+                Map<String, Object> body = new HashMap<>(Map.of("jobs", jobs, "enrichmentType", "synopsis"));
+                ResponseEntity<JsonNode> answer = DevelopmentKey.sending(first).postForEntity("/api/enrichment/jobs/batch", json(body),
+                        JsonNode.class);
+                assertThat(answer.getStatusCode().value()).as(String.valueOf(answer.getBody())).isEqualTo(202);
             }
-            Map<String, Object> body = new HashMap<>(Map.of("jobs", jobs, "enrichmentType", "synopsis"));
-            ResponseEntity<JsonNode> answer = DevelopmentKey.sending(first).postForEntity("/api/enrichment/jobs/batch", json(body),
-                    JsonNode.class);
-            assertThat(answer.getStatusCode().value()).as(String.valueOf(answer.getBody())).isEqualTo(202);
-        }
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> mangaIds.stream().allMatch(this::hasSynopsis));
-        for (String mangaId : mangaIds) {
-            assertThat(bedrock.requests().stream().map(EmulatorControl.RecordedRequest::body)
-                    .filter(b -> b != null && b.path("messages").path(0).path("content").asText().contains(mangaId))
-                    .count()).as("model calls for %s", mangaId).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> mangaIds.stream().allMatch(this::hasSynopsis));
+            for (String mangaId : mangaIds) {
+                assertThat(bedrock.requests().stream().map(EmulatorControl.RecordedRequest::body)
+                        .filter(b -> b != null && b.path("messages").path(0).path("content").asText().contains(mangaId))
+                        .count()).as("model calls for %s", mangaId).isEqualTo(1);
+            }
+            double byFirst = jobsDone(firstMeters) - firstDone;
+            double bySecond = jobsDone(secondMeters) - secondDone;
+            LoggerFactory.getLogger(ScaleOutFlowTest.class).info("Two instances: {} and {} of 60 enrichment jobs", byFirst, bySecond);
+            assertThat(byFirst + bySecond).as("each job done once, by one of them").isEqualTo(60);
+            assertThat(byFirst).as("the first instance took jobs").isPositive();
+            assertThat(bySecond).as("the second instance took jobs").isPositive();
+        } finally {
+            bedrock.reset();
         }
-        double byFirst = jobsDone(firstMeters) - firstDone;
-        double bySecond = jobsDone(secondMeters) - secondDone;
-        LoggerFactory.getLogger(ScaleOutFlowTest.class).info("Two instances: {} and {} of 60 enrichment jobs", byFirst, bySecond);
-        assertThat(byFirst + bySecond).as("each job done once, by one of them").isEqualTo(60);
-        assertThat(byFirst).as("the first instance took jobs").isPositive();
-        assertThat(bySecond).as("the second instance took jobs").isPositive();
     }
 
     @Test
