@@ -188,11 +188,8 @@ class ScaleOutFlowTest {
             }
 
             await().atMost(Duration.ofSeconds(60)).until(() -> mangaIds.stream().allMatch(this::hasSynopsis));
-            for (String mangaId : mangaIds) {
-                assertThat(bedrock.requests().stream().map(EmulatorControl.RecordedRequest::body)
-                        .filter(b -> b != null && b.path("messages").path(0).path("content").asText().contains(mangaId))
-                        .count()).as("model calls for %s", mangaId).isEqualTo(1);
-            }
+            // one model call per job (the emulator's request history keeps only the latest 100: its counter, not the list)
+            assertThat(bedrock.invocationsFor("anthropic.claude-3-haiku")).as("enrichment model calls").isEqualTo(60);
             double byFirst = jobsDone(firstMeters) - firstDone;
             double bySecond = jobsDone(secondMeters) - secondDone;
             LoggerFactory.getLogger(ScaleOutFlowTest.class).info("Two instances: {} and {} of 60 enrichment jobs", byFirst, bySecond);
