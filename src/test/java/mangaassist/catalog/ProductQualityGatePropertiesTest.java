@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import mangaassist.devstack.erp.ErpCatalog;
 import mangaassist.inventory.Isbn;
 
 import net.jqwik.api.Arbitraries;
@@ -60,7 +61,7 @@ class ProductQualityGatePropertiesTest {
     @Provide
     Arbitrary<Map<String, Object>> validRecords() {
         Arbitrary<String> isbn = Combinators.combine(Arbitraries.of("978", "979"), Arbitraries.strings().numeric().ofLength(9))
-                .as((prefix, body) -> withCheck13(prefix + body));
+                .as((prefix, body) -> prefix + body + ErpCatalog.checkDigit(prefix + body));
         Arbitrary<String> title = Arbitraries.strings().withCharRange('\u3041', '\u9FFF').withCharRange('A', 'z')
                 .ofMinLength(1).ofMaxLength(ProductQualityGate.MAX_TITLE_CHARS);
         Arbitrary<Object> quantity = Arbitraries.oneOf(Arbitraries.integers().between(0, Integer.MAX_VALUE).map(i -> i),
@@ -105,11 +106,4 @@ class ProductQualityGatePropertiesTest {
                 }));
     }
 
-    private static String withCheck13(String twelve) {
-        int sum = 0;
-        for (int i = 0; i < 12; i++) {
-            sum += (twelve.charAt(i) - '0') * (i % 2 == 0 ? 1 : 3);
-        }
-        return twelve + (10 - sum % 10) % 10;
-    }
 }

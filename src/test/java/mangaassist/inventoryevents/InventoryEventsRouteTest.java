@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import mangaassist.devstack.erp.ErpCatalog;
 import mangaassist.support.RouteTestSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -77,7 +78,7 @@ class InventoryEventsRouteTest extends RouteTestSupport {
 
         List<CompletableFuture<Exchange>> sent = IntStream.range(0, 25).mapToObj(i -> template.asyncSend(
                 "direct:cdc-received", e -> {
-                    e.getMessage().setBody(InventoryEventsFlowTest.record(isbn13("978408882" + String.format("%03d", i)), i, 0,
+                    e.getMessage().setBody(InventoryEventsFlowTest.record("978408882" + String.format("%03d", i) + ErpCatalog.checkDigit("978408882" + String.format("%03d", i)), i, 0,
                             Instant.now()));
                     e.getMessage().setHeader("CamelAwsSqsMessageId", "msg-" + i);
                 })).toList();
@@ -135,12 +136,4 @@ class InventoryEventsRouteTest extends RouteTestSupport {
         reindex.assertIsSatisfied();
     }
 
-    /** A valid ISBN-13 (the records' ISBNs are checked as at every entry point) of its first twelve digits. */
-    private static String isbn13(String twelve) {
-        int sum = 0;
-        for (int i = 0; i < 12; i++) {
-            sum += (twelve.charAt(i) - '0') * (i % 2 == 0 ? 1 : 3);
-        }
-        return twelve + (10 - sum % 10) % 10;
-    }
 }
