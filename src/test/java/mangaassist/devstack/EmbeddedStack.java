@@ -55,6 +55,11 @@ public final class EmbeddedStack implements AutoCloseable {
         backends = List.of(redis, sqs, dynamoDb, openSearch, s3, bedrock, eventBridge, erp);
     }
 
+    /** The port property of every backend (mangaassist.stack.*-port), e.g. to start a stack as its own process. */
+    public static List<String> portProperties() {
+        return new EmbeddedStack(false).backends.stream().map(Backend::portProperty).toList();
+    }
+
     /** The stack of this test JVM, started on first use on ephemeral ports and stopped at JVM exit. */
     public static synchronized EmbeddedStack shared() {
         if (shared == null) {
