@@ -909,9 +909,12 @@ class InventoryBenchmark {
             JsonNode cpu = p.path("cpu");
             if (!cpu.isMissingNode()) {
                 b.append(String.format(Locale.ROOT, "  cpu: %.2f ms per lookup (client %.2f, application + backends %.2f); "
+                                + "warm %.2f ms per lookup (without the JIT compiler threads' %.1f CPU-s; GC and VM threads %.1f CPU-s); "
                                 + "JIT compiling %.1f s; %.1f of %.1f core-seconds; system load average %.2f at start, %.2f at end; by thread group %s%n",
                         cpu.path("cpuMsPerLookup").asDouble(),
                         cpu.path("clientCpuMsPerLookup").asDouble(), cpu.path("restCpuMsPerLookup").asDouble(),
+                        cpu.path("warmCpuMsPerLookup").asDouble(), cpu.path("jitThreadsCpuSeconds").asDouble(),
+                        cpu.path("gcAndVmThreadsCpuSeconds").asDouble(),
                         cpu.path("jitSeconds").asDouble(),
                         cpu.path("jvmCpuSeconds").asDouble() + cpu.path("childProcessCpuSeconds").asDouble(),
                         cpu.path("availableCoreSeconds").asDouble(), cpu.path("systemLoadAverageAtStart").asDouble(),

@@ -1,9 +1,13 @@
 package mangaassist.support;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +23,8 @@ public final class CpuMeter {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** USER_HZ of /proc's tick counts: 100 on Linux for every architecture the JDK runs on. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     private final long wallStart = System.nanoTime();
     private final double loadAverageStart = OS.getSystemLoadAverage();
@@ -26,6 +32,7 @@ public final class CpuMeter {
     private final long childrenStart = childrenCpuNanos();
     private final Map<Long, Long> threadStart = threadCpu();
     private final long jitStart = jitMillis();
+    private final Map<String, Long> nativeStart = nativeThreadTicks();
 
     public static CpuMeter start() {
         return new CpuMeter();
@@ -72,6 +79,14 @@ public final class CpuMeter {
             node.put("clientCpuMsPer" + unit, round(client * 1000 / units));
             node.put("restCpuMsPer" + unit, round((process + children - client) * 1000 / units));
         }
+        // the JVM's own threads, which ThreadMXBean does not list: the JIT compilers warm the JVM up (a cost that ends
+        // once the code is compiled, not the unit's), the GC's and VM threads are part of the unit's cost
+        Map<String, Long> nativeEnd = nativeThreadTicks();
+        double compilers = nativeSeconds(nativeEnd, "compiler");
+        node.put("jitThreadsCpuSeconds", round(compilers));
+        node.put("gcAndVmThreadsCpuSeconds", round(nativeSeconds(nativeEnd, "gc") + nativeSeconds(nativeEnd, "vm")));
+        // warm: what the unit costs once the JIT is done with its path (the JIT's threads' CPU taken out)
+        node.put("warmCpuMsPer" + unit, round((process + children - compilers) * 1000 / units));
         ObjectNode top = node.putObject("threadGroupsCpuSeconds");
         groups.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(15)
                 .forEach(g -> top.put(g.getKey(), round(g.getValue())));
@@ -88,6 +103,47 @@ public final class CpuMeter {
             }
         }
         return cpu;
+    }
+
+    /**
+     * CPU ticks of this JVM's native threads by kind (compiler, gc, vm), from /proc/self/task: the JIT compiler and GC
+     * threads are hidden from ThreadMXBean. Empty where there is no /proc. A compiler thread that ended during the phase
+     * (the JVM adds and removes them) is missed: the JIT share is then under-, the warm figure overestimated.
+     */
+    static Map<String, Long> nativeThreadTicks() {
+        Map<String, Long> ticks = new HashMap<>();
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return ticks;
+        }
+        try (Stream<Path> threads = Files.list(tasks)) {
+            threads.forEach(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String kind = name.contains("CompilerThre") ? "compiler"
+                            : name.startsWith("GC Thread") || name.startsWith("G1 ") ? "gc"
+                            : name.startsWith("VM Thread") ? "vm" : null;
+                    if (kind != null) {
+                        // after the command name: state is field 3, utime field 14, stime field 15
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks.merge(task.getFileName() + "/" + kind, Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
+                                Long::sum);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while being read
+                }
+            });
+        } catch (IOException e) {
+            return ticks;
+        }
+        return ticks;
+    }
+
+    private double nativeSeconds(Map<String, Long> end, String kind) {
+        long ticks = end.entrySet().stream().filter(e -> e.getKey().endsWith("/" + kind))
+                .mapToLong(e -> e.getValue() - nativeStart.getOrDefault(e.getKey(), 0L)).sum();
+        return ticks / (double) CLOCK_TICKS_PER_SECOND;
     }
 
     private static long childrenCpuNanos() {
