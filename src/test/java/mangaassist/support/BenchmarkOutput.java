@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class BenchmarkOutput {
 
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** Upper bounds (ms) of the latency histograms' buckets: 1-2-5 steps from 0.1 ms to 500 s, the same everywhere. */
+    /** Upper bounds (ms) of the latency histograms' buckets, from 0.1 ms to 800 s, the same everywhere. */
     static final double[] BUCKET_UPPER_MS = buckets();
 
     private BenchmarkOutput() {
@@ -101,12 +101,14 @@ public final class BenchmarkOutput {
         return node;
     }
 
+    /** Renard's R10 steps: ten buckets a decade, each about 1.26 times the last. */
     private static double[] buckets() {
-        double[] steps = {1, 2, 5};
-        double[] upper = new double[3 * 8];
-        for (int decade = 0; decade < 8; decade++) {
-            for (int s = 0; s < 3; s++) {
-                upper[decade * 3 + s] = steps[s] * Math.pow(10, decade - 1);
+        double[] steps = {1, 1.25, 1.6, 2, 2.5, 3.15, 4, 5, 6.3, 8};
+        double[] upper = new double[steps.length * 7];
+        for (int decade = 0; decade < 7; decade++) {
+            for (int s = 0; s < steps.length; s++) {
+                // rounded: 1.25 * 0.1 is 0.125, not 0.12500000000000003
+                upper[decade * steps.length + s] = Math.round(steps[s] * Math.pow(10, decade + 3)) / 1e4;
             }
         }
         return upper;

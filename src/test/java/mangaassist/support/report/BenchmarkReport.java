@@ -232,7 +232,8 @@ public final class BenchmarkReport {
                 + "load average %s when the report was written · %s", generated, m.path("availableProcessors").asInt(),
                 m.path("java").asText("?"), m.path("maxHeapMb").asText("?"), fmt(loadAverage), m.path("os").asText("?"))))
                 .append("</p>\n");
-        b.append("<p class=\"note\">").append(esc(m.path("note").asText("")))
+        String note = m.path("note").asText("").strip();
+        b.append("<p class=\"note\">").append(esc(note.isEmpty() || note.endsWith(".") ? note : note + "."))
                 .append(" Figures from one run on this machine; compare runs only at a like load average.</p>\n");
         b.append("<table>\n<thead><tr><th>issue</th><th>flow</th><th>figure</th><th>target</th><th>actual</th>"
                 + "<th>verdict</th><th>throughput</th><th>CPU per unit</th><th>load average</th></tr></thead>\n<tbody>\n");

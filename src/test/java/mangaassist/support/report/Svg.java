@@ -54,7 +54,8 @@ final class Svg {
                 max = Math.max(max, v);
             }
         }
-        double top = nice(max <= 0 ? 1 : max);
+        // headroom above the highest point or limit, for the limit's label and the legend
+        double top = nice(max <= 0 ? 1 : max * 1.15);
         yAxis(b, top, yLabel);
         double step = points <= 1 ? plotWidth() : (double) plotWidth() / (points - 1);
         int colour = 0;
@@ -128,7 +129,7 @@ final class Svg {
         if (v == Math.rint(v) && Math.abs(v) < 1e9) {
             return String.format(Locale.ROOT, "%,d", (long) v);
         }
-        return String.format(Locale.ROOT, Math.abs(v) < 1 ? "%.2f" : "%.1f", v);
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     static String escape(String s) {
