@@ -8,9 +8,6 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +46,7 @@ import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.EmbeddedStackInitializer;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.support.BenchmarkMachine;
+import mangaassist.support.BenchmarkOutput;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedProcessorMBean;
@@ -178,12 +176,9 @@ class ChatBenchmark {
         ObjectNode report = report(sessions, messages, thinkMs, bound, warmup, measured, modelCalls, managed);
         String text = text(report);
         System.out.println(text);
-        Path dir = Path.of(System.getProperty("bench.output", "target/benchmarks"));
-        Files.createDirectories(dir);
         String name = "chat-benchmark-" + (thinkMs == 0 ? "saturated" : "paced");
-        Files.writeString(dir.resolve(name + ".json"), JSON.writeValueAsString(report), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(name + ".txt"), text, StandardCharsets.UTF_8);
-        System.out.println("Written: " + dir.toAbsolutePath().resolve(name + ".{json,txt}"));
+        BenchmarkOutput.write(name, report, text);
+        System.out.println("Written: " + BenchmarkOutput.dir().toAbsolutePath().resolve(name + ".{json,txt}"));
 
         // the run is only valid without errors (the figures themselves are never asserted)
         assertThat(measured.errors).as("errors by code in the measured phase (see the report)").isEmpty();
@@ -640,7 +635,7 @@ class ChatBenchmark {
 
     /** Percentiles by nearest rank over every sample. */
     private static ObjectNode stats(Collection<? extends Number> samples, double perMs, String what) {
-        double[] sorted = samples.stream().mapToDouble(n -> n.doubleValue() / perMs).sorted().toArray();
+        double[] sorted = BenchmarkOutput.sortedMs(samples, perMs);
         ObjectNode node = JSON.createObjectNode();
         node.put("what", what);
         node.put("n", sorted.length);
@@ -652,12 +647,12 @@ class ChatBenchmark {
         node.put("p99", round(percentile(sorted, 99)));
         node.put("max", round(sorted[sorted.length - 1]));
         node.put("mean", round(java.util.Arrays.stream(sorted).average().orElse(0)));
+        node.set("histogram", BenchmarkOutput.histogram(sorted));
         return node;
     }
 
     static double percentile(double[] sorted, double p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+        return BenchmarkOutput.percentile(sorted, p);
     }
 
     /** Camel's own per-route and per-step statistics (mean and max only, ms), measured phase only. */

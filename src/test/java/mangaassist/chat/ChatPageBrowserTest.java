@@ -27,8 +27,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -76,16 +74,7 @@ class ChatPageBrowserTest {
                 "CI=true requires the chat page's browser test, but there is " + Chromium.missing()
                         + " (.ci/run installs them on a fresh machine)"));
         profile = Files.createTempDirectory("chat-page-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.browser().toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--window-size=1024,900", "--lang=ja");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(chromium.driver().toFile())
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
+        driver = chromium.start(profile, "--window-size=1024,900", "--lang=ja");
         driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
     }
 

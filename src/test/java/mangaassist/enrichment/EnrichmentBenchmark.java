@@ -7,8 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +32,7 @@ import mangaassist.devstack.EmbeddedStackInitializer;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.platform.AsyncJobMetrics;
 import mangaassist.support.BenchmarkMachine;
+import mangaassist.support.BenchmarkOutput;
 import mangaassist.support.CpuMeter;
 import mangaassist.support.DevelopmentKey;
 import mangaassist.support.PhaseProfiler;
@@ -341,16 +340,13 @@ class EnrichmentBenchmark {
     // ------------------------------------------------------------------------------------------ report
 
     static Path outputDir() {
-        return Path.of(System.getProperty("bench.output", "target/benchmarks"));
+        return BenchmarkOutput.dir();
     }
 
     static void write() throws Exception {
         REPORT.put("benchmark", "enrichment: jobs through POST /api/enrichment/jobs/batch → SQS FIFO → Bedrock emulator → DynamoDB");
         REPORT.put("timestamp", Instant.now().toString());
-        Path dir = outputDir();
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("enrichment-benchmark.json"), JSON.writeValueAsString(REPORT), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("enrichment-benchmark.txt"), text(REPORT), StandardCharsets.UTF_8);
+        BenchmarkOutput.write("enrichment-benchmark", REPORT, text(REPORT));
     }
 
     static String text(ObjectNode r) {

@@ -7,7 +7,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +50,7 @@ import mangaassist.devstack.erp.LatencyModel;
 import mangaassist.inventory.erp.ErpCxfClientFactory;
 import mangaassist.inventory.erp.ErpRateLimiter;
 import mangaassist.support.BenchmarkMachine;
+import mangaassist.support.BenchmarkOutput;
 import mangaassist.support.CpuMeter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
@@ -603,6 +603,7 @@ class InventoryBenchmark {
             ObjectNode ops = e.putObject("callsPerOperation");
             stats.callsPerOperation().forEach(ops::put);
             e.put("maxCallsInAnySecond", stats.maxCallsInAnySecond());
+            e.set("callsPerSecond", BenchmarkOutput.perSecond(run.startNanos, stats.arrivalNanos()));
             e.put("rateLimitedCalls", stats.rateLimitedCalls());
             e.put("isbnsPerCallMean", round(perCall.stream().mapToInt(Integer::intValue).average().orElse(0)));
             e.put("isbnsPerCallMax", perCall.stream().mapToInt(Integer::intValue).max().orElse(0));
@@ -692,6 +693,7 @@ class InventoryBenchmark {
             node.put("p99", round(percentile(sorted, 99)));
             node.put("max", round(sorted[sorted.length - 1]));
             node.put("mean", round(Arrays.stream(sorted).average().orElse(0)));
+            node.set("histogram", BenchmarkOutput.histogram(sorted));
             return node;
         }
 
@@ -820,16 +822,13 @@ class InventoryBenchmark {
     // ------------------------------------------------------------------------------------------ report
 
     static Path outputDir() {
-        return Path.of(System.getProperty("bench.output", "target/benchmarks"));
+        return BenchmarkOutput.dir();
     }
 
     static void write() throws Exception {
         REPORT.put("benchmark", "inventory: GET /api/inventory/{isbn} against the ERP simulator (realistic latency, 50 req/s)");
         REPORT.put("timestamp", Instant.now().toString());
-        Path dir = outputDir();
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("inventory-benchmark.json"), JSON.writeValueAsString(REPORT), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("inventory-benchmark.txt"), text(REPORT), StandardCharsets.UTF_8);
+        BenchmarkOutput.write("inventory-benchmark", REPORT, text(REPORT));
     }
 
     static String text(ObjectNode r) {
@@ -952,8 +951,7 @@ class InventoryBenchmark {
     }
 
     static double percentile(double[] sorted, double p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+        return BenchmarkOutput.percentile(sorted, p);
     }
 
     static double round(double v) {

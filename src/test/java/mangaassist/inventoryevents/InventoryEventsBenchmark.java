@@ -6,8 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +34,7 @@ import mangaassist.devstack.erp.ErpCatalog;
 import mangaassist.devstack.erp.ErpSimulator;
 import mangaassist.devstack.eventbridge.EventBridgeEmulator;
 import mangaassist.support.BenchmarkMachine;
+import mangaassist.support.BenchmarkOutput;
 import mangaassist.support.CpuMeter;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Tag;
@@ -110,10 +109,7 @@ class InventoryEventsBenchmark {
         }
         ObjectNode measured = run("inventory-events-measured", isbns, rate, changes);
         report.set("measured", measured);
-        Path dir = Path.of(System.getProperty("bench.output", "target/benchmarks"));
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("inventory-events-benchmark.json"), JSON.writeValueAsString(report),
-                StandardCharsets.UTF_8);
+        BenchmarkOutput.write("inventory-events-benchmark", report, null);
         System.out.println(JSON.writeValueAsString(measured));
         assertThat(measured.path("changesSeen").asInt()).as("every change seen").isEqualTo(changes);
     }
@@ -219,9 +215,11 @@ class InventoryEventsBenchmark {
         if (values.isEmpty()) {
             return node;
         }
-        node.put("p50Ms", round(values.get((int) (values.size() * 0.50)) / 1e6));
-        node.put("p99Ms", round(values.get(Math.min(values.size() - 1, (int) (values.size() * 0.99))) / 1e6));
-        node.put("maxMs", round(values.get(values.size() - 1) / 1e6));
+        double[] ms = BenchmarkOutput.sortedMs(values, 1e6);
+        node.put("p50Ms", round(BenchmarkOutput.percentile(ms, 50)));
+        node.put("p99Ms", round(BenchmarkOutput.percentile(ms, 99)));
+        node.put("maxMs", round(ms[ms.length - 1]));
+        node.set("histogram", BenchmarkOutput.histogram(ms));
         return node;
     }
 

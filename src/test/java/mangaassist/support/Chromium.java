@@ -12,6 +12,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -43,6 +46,24 @@ public record Chromium(Path browser, Path driver) {
 
     private static Optional<Path> executable(List<Path> dirs, String name) {
         return dirs.stream().map(dir -> dir.resolve(name)).filter(Files::isExecutable).findFirst();
+    }
+
+    /**
+     * A headless browser with its own profile folder ({@code profile}), its driver on a free port; {@code arguments}
+     * add to the headless defaults (window size, language). The caller quits it.
+     */
+    public ChromeDriver start(Path profile, String... arguments) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(browser.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile);
+        options.addArguments(arguments);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(driver.toFile())
+                .usingAnyFreePort()
+                .build();
+        return new ChromeDriver(service, options);
     }
 
     /** Why a browser test cannot run here, and how to fix it. */

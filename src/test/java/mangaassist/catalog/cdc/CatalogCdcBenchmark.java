@@ -3,14 +3,13 @@ package mangaassist.catalog.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import mangaassist.catalog.Product;
 import mangaassist.support.BenchmarkMachine;
+import mangaassist.support.BenchmarkOutput;
 import mangaassist.support.CpuMeter;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.Tag;
@@ -62,6 +62,8 @@ class CatalogCdcBenchmark {
     CatalogCdcProperties properties;
 
     final AtomicInteger next = new AtomicInteger(1_000_000);
+    /** Each searchable change's write time and lag (ns), for the lag over time in the report. */
+    final List<long[]> writtenAndLag = Collections.synchronizedList(new ArrayList<>());
 
     record Pending(int quantity, long writtenNanos) {
     }
@@ -78,10 +80,7 @@ class CatalogCdcBenchmark {
         report.set("warmup", phase("catalog-cdc-warmup", rate, warmup));
         ObjectNode measured = phase("catalog-cdc-measured", rate, writes);
         report.set("measured", measured);
-        Path dir = Path.of(System.getProperty("bench.output", "target/benchmarks"));
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("catalog-cdc-benchmark.json"), JSON.writeValueAsString(report),
-                StandardCharsets.UTF_8);
+        BenchmarkOutput.write("catalog-cdc-benchmark", report, null);
         System.out.println("catalog-cdc benchmark: " + JSON.writeValueAsString(measured));
         assertThat(measured.path("searchable").asInt()).isEqualTo(writes);
     }
@@ -98,6 +97,7 @@ class CatalogCdcBenchmark {
         ExecutorService writers = Executors.newFixedThreadPool(8);
         var pacer = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger sent = new AtomicInteger();
+        writtenAndLag.clear();
         CpuMeter cpu = CpuMeter.start();
         long start = System.nanoTime();
         long periodMicros = 1_000_000L / rate;
@@ -137,6 +137,9 @@ class CatalogCdcBenchmark {
         phase.put("lagP99Seconds", percentile(sorted, 0.99));
         phase.put("lagMaxSeconds", sorted.isEmpty() ? 0 : round(sorted.get(sorted.size() - 1) / 1e9));
         phase.put("seconds", round(seconds));
+        phase.put("changesPerSecond", round(lagsNanos.size() / seconds));
+        phase.set("lagHistogramMs", BenchmarkOutput.histogram(sorted.stream().mapToDouble(n -> n / 1e6).toArray()));
+        phase.set("lagBySecond", lagBySecond(start));
         phase.set("cpu", cpu.stop(Math.max(1, writes), "Change", null));
         return phase;
     }
@@ -184,16 +187,36 @@ class CatalogCdcBenchmark {
             if (p != null && hit.path("_source").path("quantity_available").asInt() == p.quantity()
                     && pending.remove(isbn, p)) {
                 lags.add(now - p.writtenNanos());
+                writtenAndLag.add(new long[] {p.writtenNanos(), now - p.writtenNanos()});
                 searchable.add(isbn);
             }
         }
     }
 
     private static double percentile(List<Long> sorted, double q) {
-        if (sorted.isEmpty()) {
-            return 0;
+        return round(BenchmarkOutput.percentile(sorted.stream().mapToDouble(n -> n / 1e9).toArray(), q * 100));
+    }
+
+    /** p50/p99/max of the lag (s) of the changes written in each second of the phase: the lag over time. */
+    private ObjectNode lagBySecond(long start) {
+        TreeMap<Integer, List<Double>> bySecond = new TreeMap<>();
+        synchronized (writtenAndLag) {
+            for (long[] w : writtenAndLag) {
+                bySecond.computeIfAbsent((int) ((w[0] - start) / 1_000_000_000L), k -> new ArrayList<>()).add(w[1] / 1e9);
+            }
         }
-        return round(sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1)) / 1e9);
+        ObjectNode node = JSON.createObjectNode();
+        ArrayNode p50 = node.putArray("p50Seconds");
+        ArrayNode p99 = node.putArray("p99Seconds");
+        ArrayNode max = node.putArray("maxSeconds");
+        int seconds = bySecond.isEmpty() ? 0 : bySecond.lastKey() + 1;
+        for (int s = 0; s < seconds; s++) {
+            double[] lags = bySecond.getOrDefault(s, List.of()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            p50.add(round(BenchmarkOutput.percentile(lags, 50)));
+            p99.add(round(BenchmarkOutput.percentile(lags, 99)));
+            max.add(lags.length == 0 ? 0 : round(lags[lags.length - 1]));
+        }
+        return node;
     }
 
     private static double round(double v) {

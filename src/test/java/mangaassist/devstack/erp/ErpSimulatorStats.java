@@ -26,6 +26,7 @@ public final class ErpSimulatorStats {
     private final AtomicLong authFailures = new AtomicLong();
     private final Map<String, AtomicLong> perOperation = new ConcurrentHashMap<>();
     private final Deque<Long> window = new ArrayDeque<>();
+    private final List<Long> arrivals = new ArrayList<>();
     private final List<List<String>> isbnsPerCall = new ArrayList<>();
     private final List<Long> arrivalLagNanos = new ArrayList<>();
     private final List<Long> handOffLagNanos = new ArrayList<>();
@@ -37,6 +38,7 @@ public final class ErpSimulatorStats {
         lastRequest = request;
         evict(nowNanos);
         window.addLast(nowNanos);
+        arrivals.add(nowNanos);
         maxInWindow = Math.max(maxInWindow, window.size());
     }
 
@@ -103,6 +105,11 @@ public final class ErpSimulatorStats {
         return window.size();
     }
 
+    /** When each request since the last reset was received ({@code System.nanoTime()}): calls per second over time. */
+    public synchronized long[] arrivalNanos() {
+        return arrivals.stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** Largest number of requests received within any 1 s sliding window so far. */
     public synchronized int maxCallsInAnySecond() {
         return maxInWindow;
@@ -135,6 +142,7 @@ public final class ErpSimulatorStats {
         authFailures.set(0);
         perOperation.clear();
         window.clear();
+        arrivals.clear();
         isbnsPerCall.clear();
         arrivalLagNanos.clear();
         handOffLagNanos.clear();
