@@ -40,6 +40,8 @@ public class CatalogCdcSteps {
     /** The stored document's field holding the stream sequence number it reflects. */
     public static final String SEQUENCE_FIELD = "cdc_sequence";
     public static final String VECTOR_FIELD = "embedding";
+    /** The document's stock field (the table's {@code quantity}). */
+    public static final String QUANTITY_FIELD = "quantity_available";
     static final String STREAM = "stream";
     static final String REINDEX = "reindex";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,7 +106,8 @@ public class CatalogCdcSteps {
         List<String> ids = batch.changes().stream().filter(CatalogChange::upsert).map(CatalogChange::isbn).distinct()
                 .toList();
         return new MgetRequest.Builder().index(properties.index()).ids(ids)
-                .sourceIncludes(List.of(Product.TITLE, Product.AUTHOR, Product.GENRE, VECTOR_FIELD, SEQUENCE_FIELD));
+                .sourceIncludes(List.of(Product.TITLE, Product.AUTHOR, Product.GENRE, QUANTITY_FIELD,
+                        Product.STOCK_STATUS, Product.PRICE_JPY, Product.WAREHOUSE_CODE, VECTOR_FIELD, SEQUENCE_FIELD));
     }
 
     /** The batch after a look at the stored documents of its upserts (the multi-get's items, any order). */
@@ -125,7 +128,9 @@ public class CatalogCdcSteps {
 
     /**
      * A change after a look at its stored document: SKIP when the document already reflects this record or a later
-     * one of the stream (a replay after a restart: records of one item come in order on one shard); the stored vector
+     * one of the stream (a replay after a restart: records of one item come in order on one shard), or already shows
+     * the product as this change would write it (inventory-events' re-index of a stock change reaches the item before
+     * or after catalog-cdc indexed the same write: whichever comes second has nothing to write); the stored vector
      * reused when title, author and genre are unchanged; else the change still needs its embedding.
      */
     CatalogChange stored(CatalogChange change, JsonNode source) {
@@ -138,15 +143,30 @@ public class CatalogCdcSteps {
         }
         Product p = change.product();
         JsonNode vector = source.path(VECTOR_FIELD);
-        if (vector.isArray() && vector.size() == properties.dimension()
+        boolean sameText = vector.isArray() && vector.size() == properties.dimension()
                 && p.title().equals(source.path(Product.TITLE).asText(null))
                 && p.author().equals(source.path(Product.AUTHOR).asText(""))
-                && p.genre().equals(source.path(Product.GENRE).asText(""))) {
+                && p.genre().equals(source.path(Product.GENRE).asText(""));
+        if (sameText && showsStock(source, p)) {
+            return change.skipped();
+        }
+        if (sameText) {
             List<Float> reused = new ArrayList<>(vector.size());
             vector.forEach(v -> reused.add(v.floatValue()));
             return change.withEmbedding(reused, true);
         }
         return change;
+    }
+
+    /** The stored document's quantity, stock status, price and warehouse are the product's. */
+    private static boolean showsStock(JsonNode source, Product p) {
+        JsonNode quantity = source.path(QUANTITY_FIELD);
+        JsonNode price = source.path(Product.PRICE_JPY);
+        return quantity.isIntegralNumber() && quantity.asInt() == p.quantity()
+                && p.stockStatus().value().equals(source.path(Product.STOCK_STATUS).asText(null))
+                && p.warehouseCode().equals(source.path(Product.WAREHOUSE_CODE).asText(null))
+                && (p.priceJpy() == null ? price.isMissingNode() || price.isNull()
+                        : price.isIntegralNumber() && price.asInt() == p.priceJpy());
     }
 
     /**

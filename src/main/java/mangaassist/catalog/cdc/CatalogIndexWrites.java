@@ -78,7 +78,7 @@ public class CatalogIndexWrites {
         doc.put(Product.TITLE, p.title());
         doc.put(Product.AUTHOR, p.author());
         doc.put(Product.GENRE, p.genre());
-        doc.put("quantity_available", p.quantity());
+        doc.put(CatalogCdcSteps.QUANTITY_FIELD, p.quantity());
         doc.put(Product.STOCK_STATUS, p.stockStatus().value());
         doc.put(Product.PRICE_JPY, p.priceJpy());
         doc.put(Product.WAREHOUSE_CODE, p.warehouseCode());

@@ -55,6 +55,25 @@ class CatalogCdcStepsTest {
     }
 
     @Test
+    void aChangeTheStoredDocumentAlreadyShowsIsSkippedAndAnyOtherStockReusesTheVector() {
+        // a re-index (no sequence) and a stream record whose document the other path wrote already
+        CatalogChange reindex = new CatalogChange(A, CatalogChange.Action.UPSERT,
+                new Product(A, "ワンピース 42", "", "", 5, "TK01", null, 500), null, null, null, Instant.now(),
+                CatalogCdcSteps.REINDEX, null, false);
+        CatalogChange stream = upsert(B, "ナルト 1", "9");
+        CatalogChange restocked = upsert("9784063842760", "進撃の巨人 1", "8");
+
+        CatalogBatch prepared = steps.stored(new CatalogBatch(List.of(reindex, stream, restocked)),
+                List.of(showing(A, "ワンピース 42", 5, "low_stock"), showing(B, "ナルト 1", 5, "low_stock"),
+                        showing("9784063842760", "進撃の巨人 1", 0, "out_of_stock")));
+
+        assertThat(prepared.changes()).extracting(CatalogChange::action).containsExactly(CatalogChange.Action.SKIP,
+                CatalogChange.Action.SKIP, CatalogChange.Action.UPSERT);
+        assertThat(prepared.changes().get(2).reused()).as("only the stock differs").isTrue();
+        assertThat(prepared.hasWrites()).isTrue();
+    }
+
+    @Test
     void aDocumentTheIndexCouldNotReadFailsTheBatch() {
         CatalogBatch batch = new CatalogBatch(List.of(upsert(A, "ワンピース 42", "7")));
         MultiGetResponseItem<ObjectNode> failed = MultiGetResponseItem.of(i -> i.failure(f -> f.index("manga-catalog")
@@ -101,6 +120,16 @@ class CatalogCdcStepsTest {
     private static MultiGetResponseItem<?> found(String isbn, String title, String sequence) {
         ObjectNode source = JSON.createObjectNode().put("title", title).put("author", "").put("genre", "")
                 .put("cdc_sequence", sequence);
+        vector(0.5f).forEach(source.putArray("embedding")::add);
+        return MultiGetResponseItem.<ObjectNode>of(i -> i.result(r -> r.index("manga-catalog").id(isbn).found(true)
+                .source(source)));
+    }
+
+    /** A document as catalog-cdc writes it (upsert's product: TK01, 500 yen), at an older stream position. */
+    private static MultiGetResponseItem<?> showing(String isbn, String title, int quantity, String status) {
+        ObjectNode source = JSON.createObjectNode().put("title", title).put("author", "").put("genre", "")
+                .put("quantity_available", quantity).put("stock_status", status).put("price_jpy", 500)
+                .put("warehouse_code", "TK01").put("cdc_sequence", "1");
         vector(0.5f).forEach(source.putArray("embedding")::add);
         return MultiGetResponseItem.<ObjectNode>of(i -> i.result(r -> r.index("manga-catalog").id(isbn).found(true)
                 .source(source)));
