@@ -10,6 +10,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
@@ -45,7 +46,7 @@ class ContractsFlowTest {
         for (RestDefinition rest : camelContext.getCamelContextExtension().getContextPlugin(Model.class).getRestDefinitions()) {
             verbs.addAll(rest.getVerbs());
         }
-        assertThat(verbs).hasSizeGreaterThanOrEqualTo(16);
+        assertThat(verbs).hasSize(catalogue.size());
         Set<String> routeIds = new TreeSet<>();
         for (VerbDefinition verb : verbs) {
             routeIds.add(verb.getRouteId());
@@ -71,6 +72,8 @@ class ContractsFlowTest {
         JsonNode doc = JSON.readTree(answer.getBody());
         assertThat(doc.path("openapi").asText()).isEqualTo("3.1.0");
         assertThat(doc.path("info").path("title").asText()).isNotBlank();
+        // Swagger UI's "Try it out" calls the REST servlet of the server the document came from
+        assertThat(doc.path("servers").path(0).path("url").asText()).isEqualTo("/api");
 
         JsonNode enrichment = doc.path("paths").path("/enrichment/jobs").path("post");
         assertThat(enrichment.path("summary").asText() + enrichment.path("description").asText()).isNotBlank();
@@ -81,11 +84,33 @@ class ContractsFlowTest {
                 + enrichment.path("requestBody").toString()).contains("/schemas/enrichment-request.v1.json");
         JsonNode chat = doc.path("paths").path("/chat").path("post");
         assertThat(chat.path("responses").path("413").path("description").asText()).contains("MESSAGE_TOO_LONG");
+        // the API keys of ApiKeyFilter: a scheme, and on each protected route its scope and its 401/403 answers
+        JsonNode apiKey = doc.path("components").path("securitySchemes").path(RestApiContracts.API_KEY);
+        assertThat(apiKey.path("type").asText()).isEqualTo("apiKey");
+        assertThat(apiKey.path("in").asText()).isEqualTo("header");
+        assertThat(apiKey.path("name").asText()).isEqualTo(DevelopmentKey.HEADER);
+        assertThat(enrichment.path("security").findValues(RestApiContracts.API_KEY)).singleElement()
+                .satisfies(scopes -> assertThat(scopes.toString()).isEqualTo("[\"enqueue\"]"));
+        assertThat(enrichment.path("responses").path("401").path("description").asText()).contains("API_KEY_REQUIRED");
+        assertThat(enrichment.path("responses").path("403").path("description").asText()).contains("FORBIDDEN");
+        JsonNode reprocess = doc.path("paths").path("/dlq/{queue}/reprocess").path("post");
+        assertThat(reprocess.path("security").toString()).contains("dlq");
+        assertThat(doc.path("paths").path("/inventory/{isbn}").path("get").has("security")).as("a public read").isFalse();
+        assertThat(chat.has("security")).as("a public read").isFalse();
         // every operation has responses beyond its success, each with a description
         doc.path("paths").forEach(path -> path.forEach(operation -> {
             assertThat(operation.path("responses").size()).as(operation.path("operationId").asText()).isGreaterThan(1);
             operation.path("responses").forEach(r -> assertThat(r.path("description").asText()).isNotBlank());
         }));
+    }
+
+    /** Camel generates the document's route: it has a group and a description like every route (ApiDocRouteConvention). */
+    @Test
+    void theDocumentsRouteIsGroupedAndDescribed() {
+        org.apache.camel.Route route = camelContext.getRoute("contracts-api-doc");
+        assertThat(route).isNotNull();
+        assertThat(route.getGroup()).isEqualTo(ApiDocRouteConvention.GROUP);
+        assertThat(route.getDescription()).contains("OpenAPI");
     }
 
     @Test
@@ -123,7 +148,8 @@ class ContractsFlowTest {
     }
 
     private ResponseEntity<JsonNode> post(String path, String body) {
-        HttpHeaders headers = new HttpHeaders();
+        // enrichment and moderation need the enqueue scope: the schema check is behind the key check
+        HttpHeaders headers = DevelopmentKey.headers();
         headers.setContentType(MediaType.APPLICATION_JSON);
         return http.postForEntity(path, new HttpEntity<>(body, headers), JsonNode.class);
     }
