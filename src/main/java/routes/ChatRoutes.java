@@ -56,6 +56,9 @@ public class ChatRoutes extends RouteBuilder {
     static final String STOCK = "seda:chat-inventory-stock?waitForTaskToComplete=Always"
             + "&timeout={{mangaassist.chat.inventory.stock-timeout}}";
 
+    /** The client frame's schema; a violation gets chat's own error codes (MESSAGE_TOO_LONG stays a 413). */
+    static final String REQUEST_CONTRACT = "json-validator:schemas/chat-request.v1.json?errorHandler=#chatFrameErrors";
+
     /** The routes' group: the flow's name in Hawtio, metrics and error counts. */
     static final String FLOW = "chat";
     /** Route configurations of camel/error-handling.camel.yaml. */
@@ -129,6 +132,8 @@ public class ChatRoutes extends RouteBuilder {
                 .routeGroup(FLOW)
                 .routeDescription("One chat message: inbound transform, connection cap, rate limit, cache (a hit is answered here), else chat-work")
                 .routeConfigurationId(CALLER_ERRORS)
+                // the frame against its contract (schemas/chat-request.v1.json), with chat's error codes (ChatFrameErrors)
+                .to(REQUEST_CONTRACT).id("chat-request-contract")
                 // the client's frame as a ChatMessage, the body from here to the reply
                 .bean("chatSteps", "receive").id("chat-receive")
                 // what the error frame of a later failure says

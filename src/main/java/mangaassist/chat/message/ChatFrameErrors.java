@@ -8,6 +8,7 @@ import com.networknt.schema.ValidationMessage;
 import mangaassist.platform.contracts.ContractViolation;
 import mangaassist.platform.contracts.ContractViolations;
 import org.apache.camel.Exchange;
+import org.apache.camel.ValidationException;
 import org.apache.camel.component.jsonvalidator.JsonValidatorErrorHandler;
 import org.springframework.stereotype.Component;
 
@@ -23,14 +24,17 @@ public class ChatFrameErrors implements JsonValidatorErrorHandler {
     static final String MESSAGE = "data.message";
 
     @Override
-    public void handleErrors(Exchange exchange, JsonSchema schema, Set<ValidationMessage> errors) {
+    public void handleErrors(Exchange exchange, JsonSchema schema, Set<ValidationMessage> errors)
+            throws ValidationException {
         List<ContractViolation> violations = ContractViolations.of(errors);
-        throw new ChatException(code(violations, nullMessage(errors)), "frame breaks chat-request.v1: " + violations);
+        // a ValidationException: anything else thrown here, the endpoint would catch and hand back as "not JSON"
+        throw new ChatFrameViolation(exchange, schema, code(violations, nullMessage(errors)),
+                "frame breaks chat-request.v1: " + violations);
     }
 
     @Override
-    public void handleErrors(Exchange exchange, JsonSchema schema, Exception e) {
-        throw new ChatException(ChatErrorCode.INVALID_JSON, "not JSON");
+    public void handleErrors(Exchange exchange, JsonSchema schema, Exception e) throws ValidationException {
+        throw new ChatFrameViolation(exchange, schema, ChatErrorCode.INVALID_JSON, "not JSON");
     }
 
     static ChatErrorCode code(List<ContractViolation> violations, boolean messageIsNull) {

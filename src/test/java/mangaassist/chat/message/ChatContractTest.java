@@ -12,6 +12,7 @@ import com.networknt.schema.ValidationMessage;
 import mangaassist.chat.model.ModelReply;
 import mangaassist.platform.contracts.Contracts;
 import mangaassist.platform.contracts.ContractsProperties;
+import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class ChatContractTest {
             return;
         }
         assertThatThrownBy(() -> new ChatFrameErrors().handleErrors(new DefaultExchange(new DefaultCamelContext()), schema, errors))
-                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(expected));
+                .isInstanceOfSatisfying(ChatFrameViolation.class, e -> assertThat(e.code()).isEqualTo(expected));
     }
 
     @Test
@@ -73,13 +74,36 @@ class ChatContractTest {
         Set<ValidationMessage> errors = schema.validate(JSON.readTree("{\"data\":{\"message\":\"" + limit + "あ\"}}"));
 
         assertThatThrownBy(() -> new ChatFrameErrors().handleErrors(new DefaultExchange(new DefaultCamelContext()), schema, errors))
-                .isInstanceOfSatisfying(ChatException.class, e -> {
+                .isInstanceOfSatisfying(ChatFrameViolation.class, e -> {
                     assertThat(e.code()).isEqualTo("MESSAGE_TOO_LONG");
                     assertThat(e.httpStatus()).isEqualTo(413);
                 });
         // not JSON at all
         assertThatThrownBy(() -> new ChatFrameErrors().handleErrors(new DefaultExchange(new DefaultCamelContext()), schema,
                 new java.io.IOException("Unexpected character")))
-                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo("INVALID_JSON"));
+                .isInstanceOfSatisfying(ChatFrameViolation.class, e -> assertThat(e.code()).isEqualTo("INVALID_JSON"));
+    }
+
+    /**
+     * Through Camel's own json-validator endpoint: it passes a ValidationException on and turns anything else its
+     * error handler throws into a second call, "not JSON" (the code was INVALID_JSON for every frame then).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"data\":{\"message\":\"TOO_LONG\"}}  | MESSAGE_TOO_LONG | 413",
+            "{\"data\":{\"sessionId\":\"s-1\"}}   | MESSAGE_REQUIRED | 400",
+            "{not json                              | INVALID_JSON     | 400"})
+    void theCodeSurvivesCamelsJsonValidator(String frame, String code, int status) throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("chatFrameErrors", new ChatFrameErrors());
+            camel.start();
+            String body = frame.replace("TOO_LONG", "あ".repeat(4001));
+            Exchange answer = camel.createProducerTemplate().request(
+                    "json-validator:schemas/chat-request.v1.json?errorHandler=#chatFrameErrors", e -> e.getIn().setBody(body));
+            assertThat(answer.getException()).isInstanceOfSatisfying(ChatFrameViolation.class, e -> {
+                assertThat(e.code()).isEqualTo(code);
+                assertThat(e.httpStatus()).isEqualTo(status);
+            });
+        }
     }
 }
