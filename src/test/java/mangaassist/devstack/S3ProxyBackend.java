@@ -46,7 +46,7 @@ public final class S3ProxyBackend implements Backend {
     static final String JAR_PROPERTY = "mangaassist.stack.s3proxy-jar";
     static final String DEFAULT_JAR = "target/s3proxy/s3proxy-jar-with-dependencies.jar";
     private static final Logger LOG = LoggerFactory.getLogger(S3ProxyBackend.class);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final long STOP_TIMEOUT_SECONDS = 10;
     /** Its objects live in its heap: results and archives are small. */
     private static final List<String> JVM_OPTIONS = List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",

@@ -36,9 +36,12 @@ import mangaassist.devstack.StackPorts;
  */
 public final class AppProcess implements AutoCloseable {
 
-    /** A child JVM: small heap, quick start (C1 only), like the test forks. */
-    private static final List<String> JVM = List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    /** A child JVM: quick start (C1 only), like the test forks. */
+    private static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.core.impl.Log4jContextFactory");
+    /** The stack holds OpenSearch, DynamoDB Local and ElasticMQ in one heap (the test JVM that holds them has 1.5 GB). */
+    private static final String STACK_HEAP = "-Xmx1g";
+    private static final String APPLICATION_HEAP = "-Xmx768m";
     /** What {@link DevApplication} prints once the stack alone is up. */
     private static final String STACK_RUNNING = "Stack running";
 
@@ -76,7 +79,7 @@ public final class AppProcess implements AutoCloseable {
     public static AppProcess stack(String name, Duration wait) {
         Map<String, Object> ports = new LinkedHashMap<>();
         EmbeddedStack.portProperties().forEach(property -> ports.put(property, StackPorts.free()));
-        List<String> command = java(DevApplication.class.getName());
+        List<String> command = java(STACK_HEAP, DevApplication.class.getName());
         command.add("--stack-only");
         ports.forEach((key, value) -> command.add("--" + key + "=" + value));
         AppProcess stack = new AppProcess(name, command, ports, 0, 0);
@@ -102,7 +105,7 @@ public final class AppProcess implements AutoCloseable {
     public static AppProcess application(String name, Map<String, Object> stackProperties, String... arguments) {
         int httpPort = StackPorts.free();
         int websocketPort = StackPorts.free();
-        List<String> command = java(MangaAssistApplication.class.getName());
+        List<String> command = java(APPLICATION_HEAP, MangaAssistApplication.class.getName());
         command.addAll(List.of("--spring.profiles.active=embedded",
                 "--server.port=" + httpPort, "--server.address=" + StackPorts.LOOPBACK,
                 "--mangaassist.chat.websocket.host=" + StackPorts.LOOPBACK,
@@ -112,9 +115,10 @@ public final class AppProcess implements AutoCloseable {
         return new AppProcess(name, command, stackProperties, httpPort, websocketPort);
     }
 
-    private static List<String> java(String mainClass) {
+    private static List<String> java(String heap, String mainClass) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(heap);
         command.addAll(JVM);
         String s3proxy = System.getProperty("mangaassist.stack.s3proxy-jar");
         if (s3proxy != null) {
@@ -194,6 +198,38 @@ public final class AppProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** True if a line of this process's output so far contains {@code text}. */
+    public boolean logContains(String text) {
+        try (java.util.stream.Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.anyMatch(line -> line.contains(text));
+        } catch (IOException | UncheckedIOException e) {
+            return false;   // not written yet, or a line cut mid-character while being written: not there yet
+        }
+    }
+
+    /**
+     * Waits until a line of this process's output contains {@code text}; answers how long it took, or fails after
+     * {@code wait} (or at once when the process died).
+     */
+    public Duration awaitLog(String text, Duration wait) {
+        long start = System.nanoTime();
+        long deadline = start + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (logContains(text)) {
+                return Duration.ofNanos(System.nanoTime() - start);
+            }
+            if (!isAlive()) {
+                throw new IllegalStateException(name + " exited before it logged '" + text + "' (see " + log + ")");
+            }
+            sleep(Duration.ofMillis(100));   // a poll interval on the log file
+        }
+        throw new IllegalStateException(name + " did not log '" + text + "' within " + wait + " (see " + log + ")");
+    }
+
+    public String name() {
+        return name;
     }
 
     /** The HTTP status of a GET on the application, -1 when nothing answers (not listening yet, or any more). */

@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  *   POST /_erp/control?mode=SLOW    switch fault mode (NONE resets); &amp;resetStats=true clears counters
  *   GET  /_erp/control              {"mode":..., "stats":{...}}
  *   POST /_erp/export?runId=20261202_023000&amp;synthetic=1000&amp;invalid=10&amp;files=4
+ *                                   (&amp;catalog=false: the synthetic and invalid rows only)
  *                                   a full export of the catalog to S3 as DMS's full load leaves it ({@link ErpExport}):
  *                                   s3://manga-erp-staging/batch-sync/&lt;runId&gt;/LOAD0000000n.jsonl (&amp;bucket=, &amp;prefix=)
  * </pre>
@@ -444,7 +445,7 @@ public final class ErpSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("runId");
             }
             spec = new ErpExport.Spec(runId, intParam(ctx, "synthetic", 0), intParam(ctx, "invalid", 0),
-                    intParam(ctx, "files", 4), true);
+                    intParam(ctx, "files", 4), !ctx.queryParam("catalog").contains("false"));
         } catch (IllegalArgumentException e) {
             ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
                     .end("{\"error\":\"runId (letters, digits, _ - .), synthetic, invalid and files (≥ 1) are whole numbers\"}");
