@@ -46,6 +46,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private final List<Backend> started = new ArrayList<>();
     /** Applications running on this stack (true while running): it stops after them. */
     private final List<BooleanSupplier> users = new CopyOnWriteArrayList<>();
+    /** The buckets S3Proxy held when {@link #stopS3()} stopped it. */
+    private List<String> s3Buckets = List.of();
 
     private EmbeddedStack(boolean forTests) {
         // the ERP's stock changes go to the CDC queue on this stack's ElasticMQ, as DMS would send them
@@ -148,6 +150,36 @@ public final class EmbeddedStack implements AutoCloseable {
     /** Starts redis-server again on its port, empty (as a restarted cache comes back). */
     public synchronized void startRedis() throws Exception {
         redis.start(ports.get(redis));
+    }
+
+    /** Stops the OpenSearch node, as an outage would (reliability tests); {@link #startOpenSearch()} brings it back. */
+    public synchronized void stopOpenSearch() throws Exception {
+        openSearch.stop();
+    }
+
+    /** Starts the OpenSearch node again on its port, with the indices it had. */
+    public synchronized void startOpenSearch() throws Exception {
+        openSearch.start(ports.get(openSearch));
+    }
+
+    /**
+     * Stops S3Proxy, as an S3 outage would (reliability tests); {@link #startS3()} brings it back. Its store is in memory:
+     * the buckets are noted here and created again by {@link #startS3()}, their objects are lost.
+     */
+    public synchronized void stopS3() {
+        try (var client = s3.client(ports.get(s3))) {
+            s3Buckets = client.listBuckets().buckets().stream().map(software.amazon.awssdk.services.s3.model.Bucket::name)
+                    .toList();
+        }
+        s3.close();
+    }
+
+    /** Starts S3Proxy again on its port, with the buckets it had when {@link #stopS3()} stopped it (empty). */
+    public synchronized void startS3() throws Exception {
+        s3.start(ports.get(s3));
+        try (var client = s3.client(ports.get(s3))) {
+            s3Buckets.forEach(bucket -> client.createBucket(b -> b.bucket(bucket)));
+        }
     }
 
     /** The port properties of the running stack, to hand to the application's environment. */

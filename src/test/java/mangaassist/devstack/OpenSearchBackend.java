@@ -27,7 +27,9 @@ final class OpenSearchBackend implements Backend {
         // other Netty users in this JVM (Vert.x, the AWS SDK) fix Netty's processor count first; OpenSearch
         // would refuse to start when it cannot set it itself
         System.setProperty("opensearch.set.netty.runtime.available.processors", "false");
-        home = Files.createTempDirectory("mangaassist-opensearch-");
+        if (home == null) {
+            home = Files.createTempDirectory("mangaassist-opensearch-");
+        }
         int transportPort = StackPorts.free();
         runner = new OpenSearchRunner();
         runner.setMaxHttpPort(65535);
@@ -52,6 +54,17 @@ final class OpenSearchBackend implements Backend {
     @Override
     public String url(int port) {
         return "http://" + StackPorts.LOOPBACK + ":" + port;
+    }
+
+    /**
+     * Stops the node and keeps its data, as an outage would (reliability tests): {@link #start(int)} on the same port
+     * brings it back with its indices.
+     */
+    void stop() throws IOException {
+        if (runner != null) {
+            runner.close();
+            runner = null;
+        }
     }
 
     @Override

@@ -68,6 +68,7 @@ public final class S3ProxyBackend implements Backend {
 
     @Override
     public void start(int port) throws IOException, InterruptedException {
+        closing = false;
         Path jar = jar();
         workDir = Files.createTempDirectory("mangaassist-s3proxy");
         Path config = workDir.resolve("s3proxy.properties");

@@ -238,6 +238,82 @@ class EnrichmentFlowTest {
         assertThat(order).containsExactly(mangaIds.get(0), mangaIds.get(0), mangaIds.get(1), mangaIds.get(2));
     }
 
+    /**
+     * Issue #22, poison: 1,000 jobs in 100 groups of 10, one poison message (permanent: unreadable or invalid) in each of
+     * 50 groups at a different place. 950 are done once each, the 50 are in the DLQ with their reason, received once
+     * (dead-lettered by the flow, not by the redrive after 3 receives), no message after a poison one waits for it, and
+     * each group's jobs reach the model in the order they were queued. The model answers at once.
+     */
+    @Test
+    void fiftyPoisonMessagesAmongAThousandGoToTheDlqAndHoldNoGroup() {
+        // nothing here is redelivered on purpose: the topology's visibility timeout, not this class's 2 s, so that a
+        // slow machine does not see a message again while its poll is still at work (and count it twice)
+        visibility(Duration.ofSeconds(300));
+        bedrock.historyLimit(5_000);
+        String run = UUID.randomUUID().toString().substring(0, 4);
+        List<String> good = new ArrayList<>();
+        Map<String, List<String>> goodByGroup = new java.util.LinkedHashMap<>();
+        List<String> poison = new ArrayList<>();
+        for (int g = 0; g < 100; g++) {
+            // the group id is "manga-" + the id's first 8 characters: one series prefix per group
+            String series = String.format("p%s%03d", run, g);
+            String group = EnrichmentIds.groupId(series);
+            List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int v = 0; v < 10; v++) {
+                String mangaId = series + "-v" + v;
+                String body;
+                if (g % 2 == 0 && v == (g / 2) % 10) {
+                    poison.add(mangaId);
+                    body = g % 4 == 0 ? "not json at all " + mangaId
+                            : "{\"jobType\":\"catalog_enrichment\",\"enrichmentType\":\"summary\",\"manga\":{\"id\":\""
+                                    + mangaId + "\",\"title\":\"Poison " + mangaId + "\"}}";
+                } else {
+                    good.add(mangaId);
+                    goodByGroup.computeIfAbsent(group, k -> new ArrayList<>()).add(mangaId);
+                    body = seedBody(mangaId, "Title " + mangaId, "synopsis");
+                }
+                String entryBody = body;
+                entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
+                        .id("e" + v).messageBody(entryBody).messageGroupId(group)
+                        .messageDeduplicationId(UUID.randomUUID().toString()).build());
+            }
+            assertThat(sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)).failed()).isEmpty();
+        }
+        assertThat(good).hasSize(950);
+        assertThat(poison).hasSize(50);
+
+        List<Message> dead = new ArrayList<>();
+        java.util.Set<String> pending = new HashSet<>(good);
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            pending.removeIf(mangaId -> {
+                AttributeValue enrichment = item(mangaId).get("enrichment");
+                return enrichment != null && enrichment.m().containsKey("synopsis");
+            });
+            dead.addAll(takeDeadLetters(m -> poison.stream().anyMatch(m.body()::contains)));
+            assertThat(pending).as("jobs not done yet").isEmpty();
+            assertThat(dead).as("poison messages in the DLQ").hasSizeGreaterThanOrEqualTo(poison.size());
+        });
+
+        assertThat(dead).hasSize(50);
+        for (String mangaId : poison) {
+            Message m = dead.stream().filter(d -> d.body().contains(mangaId)).findFirst().orElseThrow();
+            assertThat(reason(m)).as(mangaId).startsWith(m.body().startsWith("not json") ? "INVALID_BODY" : "INVALID_FIELDS");
+            assertThat(m.attributes()).as("received once, not moved by the redrive").doesNotContainKey(
+                    software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN);
+        }
+        // one model call per good job, in its group's order; none for a poison one
+        Map<String, List<String>> calledByGroup = new java.util.LinkedHashMap<>();
+        for (EmulatorControl.RecordedRequest request : bedrock.requests()) {
+            String prompt = request.body() == null ? "" : request.body().path("messages").path(0).path("content").asText();
+            int at = prompt.indexOf("Title p" + run);
+            if (at >= 0) {
+                String mangaId = prompt.substring(at + "Title ".length()).split("\\s")[0];
+                calledByGroup.computeIfAbsent(EnrichmentIds.groupId(mangaId), k -> new ArrayList<>()).add(mangaId);
+            }
+        }
+        assertThat(calledByGroup).isEqualTo(goodByGroup);
+    }
+
     @Test
     void badFieldsAreRefusedWithAnErrorPerField() {
         ResponseEntity<JsonNode> answer = post("/api/enrichment/jobs",
@@ -362,6 +438,19 @@ class EnrichmentFlowTest {
             }
             return null;
         }, m -> m != null);
+    }
+
+    /** Takes every DLQ message that matches off the DLQ (one receive of up to 10); others stay for their own tests. */
+    private List<Message> takeDeadLetters(Predicate<Message> matches) {
+        List<Message> taken = new ArrayList<>();
+        for (Message m : sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10).visibilityTimeout(0)
+                .messageSystemAttributeNamesWithStrings("All").messageAttributeNames("All")).messages()) {
+            if (matches.test(m)) {
+                sqs.deleteMessage(b -> b.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
+                taken.add(m);
+            }
+        }
+        return taken;
     }
 
     private static String reason(Message message) {

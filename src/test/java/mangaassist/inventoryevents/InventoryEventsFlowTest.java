@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,6 +32,8 @@ import org.springframework.http.ResponseEntity;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * inventory-events on the embedded stack: change records (API and the CDC queue fed by the ERP simulator) → the real
@@ -148,6 +151,61 @@ class InventoryEventsFlowTest {
         assertThat(answer.getBody().path("code").asText()).isEqualTo("EVENT_BUS_UNAVAILABLE");
         // recorded once per attempt at publishing: the test's HTTP client itself sends a request again after a 503
         assertThat(failedCount() - failedBefore).isGreaterThanOrEqualTo(1.0);
+    }
+
+    /**
+     * Issue #22, PutEvents with failing entries: 40 change records through the CDC queue while the bus refuses 25 entries
+     * (whole batches and part of one) and refuses one record's type for as long as the test says. Each of the 40 reaches
+     * the product table; the one refused for ever is recorded as failed, stays on its queue, and is delivered once the
+     * bus takes it again. The queue's visibility timeout is 20 s meanwhile (through SQS, as EnrichmentFlowTest does): longer
+     * than a publication's time bound (publish.timeout, 15 s), so that no message is received again while it waits.
+     */
+    @Test
+    void everyEventOfABatchWithRefusedEntriesIsDeliveredOrRecordedThenDelivered() {
+        String queueUrl = sqs.getQueueUrl(b -> b.queueName("manga-inventory-cdc")).queueUrl();
+        String visibility = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)).attributes().get(QueueAttributeName.VISIBILITY_TIMEOUT);
+        sqs.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "20")));
+        try {
+            long refusedBefore = eventBridge().stats().entriesFailed();
+            eventBridge().faults().failNext("ThrottlingException", 25, "inventory.updated");
+            Map<String, Integer> quantities = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < 40; i++) {
+                quantities.put(randomIsbn(), 10 + i);
+            }
+            List<String> isbns = List.copyOf(quantities.keySet());
+            for (int from = 0; from < 40; from += 10) {
+                List<SendMessageBatchRequestEntry> entries = new java.util.ArrayList<>();
+                for (int i = from; i < from + 10; i++) {
+                    String isbn = isbns.get(i);
+                    entries.add(SendMessageBatchRequestEntry.builder().id("r" + i)
+                            .messageBody(record(isbn, quantities.get(isbn), 5, Instant.now())).build());
+                }
+                assertThat(sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)).failed()).isEmpty();
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(isbns).allSatisfy(isbn ->
+                    assertThat(quantity(isbn)).as(isbn).isEqualTo(String.valueOf(quantities.get(isbn)))));
+            assertThat(eventBridge().stats().entriesFailed() - refusedBefore).as("refused, then sent again").isEqualTo(25);
+
+            // refused on every attempt: recorded, left on the queue, delivered when the bus takes it
+            eventBridge().faults().failNext("InternalFailure", -1, "inventory.depleted");
+            double failedBefore = failedCount();
+            String depleted = randomIsbn();
+            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(record(depleted, 0, 4, Instant.now())));
+            await().atMost(WAIT).until(() -> failedCount() > failedBefore);
+            assertThat(quantity(depleted)).isNull();
+            eventBridge().faults().reset();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(quantity(depleted)).isEqualTo("0"));
+            assertThat(product(depleted).get("stock_status").s()).isEqualTo("out_of_stock");
+        } finally {
+            sqs.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, visibility)));
+        }
+    }
+
+    /** A valid ISBN-13 no other test uses (the products table keeps every test's items). */
+    private static String randomIsbn() {
+        String first12 = "9784" + String.format("%08d", java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000_000));
+        return first12 + mangaassist.devstack.erp.ErpCatalog.checkDigit(first12);
     }
 
     @Test

@@ -180,6 +180,36 @@ class ModerationFlowTest {
         assertThat(results(contentId)).isEmpty();
     }
 
+    /**
+     * Issue #22, S3 down: S3Proxy stopped under the running application. The job's verdict cannot be written, the
+     * message stays on the queue (received again after the visibility timeout, 30 s here: S3Proxy has two of them to come
+     * back before the redrive's 3rd receive), health shows s3 DOWN; once S3 is back the next receive writes it.
+     */
+    @Test
+    void aVerdictIsWrittenOnceS3IsBackAfterAnOutage() throws Exception {
+        Duration visibility = Duration.ofSeconds(30);
+        visibility(visibility);
+        String contentId = id("s3down");
+        EmbeddedStack.shared().stopS3();
+        try {
+            assertThat(post(Map.of("contentId", contentId, "contentType", "review", "text", "During the outage " + contentId))
+                    .getStatusCode().value()).isEqualTo(202);
+            // the model answered, the write failed: the message waits on the queue for its next receive
+            await().atMost(WAIT).until(() -> requestsAbout(contentId).size() == 1);
+            await().atMost(WAIT).until(() -> "DOWN".equals(health("s3")));
+        } finally {
+            EmbeddedStack.shared().startS3();
+        }
+        await().atMost(WAIT).until(() -> "UP".equals(health("s3")));
+
+        S3Object written = await().atMost(visibility.multipliedBy(3)).until(() -> results(contentId), r -> r.size() == 1).get(0);
+        JsonNode result = read(written.key());
+
+        assertThat(result.path("verdict").asText()).isEqualTo("allow");
+        // the failed receive and the next (2); 3 only where S3Proxy took longer than a visibility timeout to start
+        assertThat(requestsAbout(contentId).size()).as("receives").isBetween(2, 3);
+    }
+
     @Test
     void badFieldsAreRefusedWithAnErrorPerField() {
         ResponseEntity<JsonNode> answer = post(Map.of("contentId", "a/b", "contentType", "Review!", "text", 42));
@@ -211,6 +241,12 @@ class ModerationFlowTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A backend's status in /actuator/health (public in the embedded profile). */
+    private String health(String component) {
+        return http.getForEntity("/actuator/health", JsonNode.class).getBody()
+                .path("components").path(component).path("status").asText();
     }
 
     private List<S3Object> results(String contentId) {

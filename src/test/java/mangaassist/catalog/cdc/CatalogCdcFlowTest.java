@@ -16,6 +16,7 @@ import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.devstack.bedrock.Fault;
 import mangaassist.support.FlowTest;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,6 +173,44 @@ class CatalogCdcFlowTest {
                 .map(r -> r.body().path("inputText").asText()).toList();
         assertThat(texts).filteredOn(t -> t.startsWith("停止中に追加")).hasSize(1);
         assertThat(texts).noneMatch(t -> t.startsWith("再起動前") || t.startsWith("ワンピース"));
+    }
+
+    /**
+     * Issue #22, OpenSearch down: the node stopped under the running application (its data kept). Changes made meanwhile
+     * wait in the stream consumer (stream-errors: tried again with growing delays, the position not advanced), health
+     * shows opensearch DOWN; once the node is back each change is in the index, none skipped.
+     */
+    @Test
+    void changesMadeWhileOpenSearchIsDownAreIndexedWhenItIsBack() throws Exception {
+        String kept = newIsbn();
+        put(new Product(kept, "障害前", "", "", 1, "TK01", null, null));
+        awaitDocument(kept, d -> d.path("quantity_available").asInt() == 1);
+
+        String added = newIsbn();
+        EmbeddedStack.shared().stopOpenSearch();
+        try {
+            NotifyBuilder received = new NotifyBuilder(camel).fromRoute("catalog-cdc-stream").whenReceived(1).create();
+            put(new Product(added, "障害中に追加", "", "", 7, "TK01", null, null));
+            put(new Product(kept, "障害前", "", "", 9, "TK01", null, null));
+            // the consumer took the first change, and it waits for the index
+            assertThat(received.matches(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+            await().atMost(WAIT).until(() -> "DOWN".equals(health("opensearch")));
+        } finally {
+            EmbeddedStack.shared().startOpenSearch();
+        }
+        await().atMost(WAIT).until(() -> "UP".equals(health("opensearch")));
+
+        // the consumer's back-off grows to mangaassist.errors.stream.max-delay (30 s) while the node is down
+        Duration backOff = Duration.ofSeconds(60);
+        await().atMost(backOff).ignoreExceptions().until(() -> document(added), d -> d != null
+                && d.path("quantity_available").asInt() == 7);
+        await().atMost(backOff).ignoreExceptions().until(() -> document(kept), d -> d != null
+                && d.path("quantity_available").asInt() == 9);
+    }
+
+    private String health(String component) {
+        return http.getForEntity("/actuator/health", JsonNode.class).getBody()
+                .path("components").path(component).path("status").asText();
     }
 
     @Test

@@ -36,6 +36,7 @@ public final class EmulatorControl {
     private final List<FaultRule> rules = new ArrayList<>();
     private final Map<String, Integer> invocationsByModel = new LinkedHashMap<>();
     private final Deque<RecordedRequest> history = new ArrayDeque<>();
+    private int historyLimit = HISTORY;
     private int invocations;
 
     /** Delay before the first byte (first chunk when streaming), and per generated token after it. */
@@ -86,8 +87,21 @@ public final class EmulatorControl {
         return this;
     }
 
-    /** Back to no latency, no faults, zero counters and no recorded requests. */
+    /**
+     * Keeps the last {@code limit} requests instead of {@value #HISTORY} until {@link #reset()}: for a test that reads
+     * the order of more calls than that (EnrichmentFlowTest's 1,000 jobs).
+     */
+    public synchronized EmulatorControl historyLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1");
+        }
+        historyLimit = limit;
+        return this;
+    }
+
+    /** Back to no latency, no faults, zero counters, no recorded requests and the default history. */
     public synchronized EmulatorControl reset() {
+        historyLimit = HISTORY;
         timeToFirstToken = Duration.ZERO;
         perToken = Duration.ZERO;
         slowDelay = DEFAULT_SLOW_DELAY;
@@ -119,7 +133,7 @@ public final class EmulatorControl {
         return history.peekLast();
     }
 
-    /** The last {@value #HISTORY} invocations, oldest first. */
+    /** The last {@value #HISTORY} invocations (or {@link #historyLimit(int)}), oldest first. */
     public synchronized List<RecordedRequest> requests() {
         return List.copyOf(history);
     }
@@ -152,7 +166,7 @@ public final class EmulatorControl {
         invocations++;
         invocationsByModel.merge(request.modelId(), 1, Integer::sum);
         history.addLast(request);
-        if (history.size() > HISTORY) {
+        while (history.size() > historyLimit) {
             history.removeFirst();
         }
         for (int i = 0; i < rules.size(); i++) {
