@@ -56,8 +56,9 @@ public class ChatRoutes extends RouteBuilder {
     static final String STOCK = "seda:chat-inventory-stock?waitForTaskToComplete=Always"
             + "&timeout={{mangaassist.chat.inventory.stock-timeout}}";
 
-    /** The client frame's schema; a violation gets chat's own error codes (MESSAGE_TOO_LONG stays a 413). */
-    static final String REQUEST_CONTRACT = "json-validator:schemas/chat-request.v1.json?errorHandler=#chatFrameErrors";
+    /** The client frame's schema; a violation gets chat's own error codes (MESSAGE_TOO_LONG stays a 413). No body at all
+     * is left to the parser (INVALID_JSON): the validator would throw before its error handler. */
+    static final String REQUEST_CONTRACT = "json-validator:schemas/chat-request.v1.json?errorHandler=#chatFrameErrors&failOnNullBody=false";
 
     /** The routes' group: the flow's name in Hawtio, metrics and error counts. */
     static final String FLOW = "chat";

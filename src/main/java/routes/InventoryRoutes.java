@@ -57,7 +57,7 @@ public class InventoryRoutes extends RouteBuilder {
                 .routeDescription("POST /api/inventory/batch: up to max-batch-isbns lookups in parallel, items and per-ISBN errors in order")
                 .routeConfigurationId("sync-errors")
                 // the body against its contract: 400 with an entry per invalid field (ContractErrors)
-                .to("json-validator:schemas/inventory-batch-request.v1.json?errorHandler=#contractErrors").id("inventory-batch-contract")
+                .to("json-validator:schemas/inventory-batch-request.v1.json?errorHandler=#contractErrors&failOnNullBody=false").id("inventory-batch-contract")
                 .convertBodyTo(String.class)
                 .split(method("inventorySteps", "batchIsbns"), AggregationStrategies.flexible().accumulateInCollection(java.util.ArrayList.class))
                     .parallelProcessing().executorService("inventory-batch")
