@@ -45,7 +45,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class CatalogSyncFlowTest {
 
     private static final Duration RUN_WAIT = Duration.ofMinutes(6);
-    private static final int SYNTHETIC = 2000;
+    /** Rows of an export: enough for a run of several files and batches, its counts, tolerance and sample. */
+    private static final int SYNTHETIC = 600;
+    /** Rows of the resumed run's export: its second file must go past its first checkpoint (checkpoint-every batches). */
+    private static final int SYNTHETIC_RESUMED = 2000;
     private static final int INVALID = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -98,7 +101,7 @@ class CatalogSyncFlowTest {
 
     @Test
     void aRunThatFailsMidFileResumesFromItsCheckpointWithoutMissingOrRecountingALine() throws Exception {
-        ErpExport.Result export = export("flow-resume", SYNTHETIC, INVALID, 2);
+        ErpExport.Result export = export("flow-resume", SYNTHETIC_RESUMED, INVALID, 2);
         // a row DynamoDB refuses (an item over its 400 KB limit: the gate does not bound the author) in the middle of
         // the second file: its batch fails, and so does the run, after the file's first checkpoints
         String second = export.keys().get(1);
@@ -138,7 +141,7 @@ class CatalogSyncFlowTest {
         assertThat(status.path("processed").asLong()).isEqualTo(export.rows());
         assertThat(status.path("accepted").asLong()).isEqualTo(export.valid());
         assertThat(status.path("rejected").asLong()).isEqualTo(INVALID);
-        assertThat(missingSynthetic(SYNTHETIC)).isEmpty();
+        assertThat(missingSynthetic(SYNTHETIC_RESUMED)).isEmpty();
         assertThat(rejectLines("flow-resume")).hasSize(INVALID);
     }
 
