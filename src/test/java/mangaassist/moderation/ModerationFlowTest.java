@@ -182,12 +182,12 @@ class ModerationFlowTest {
 
     /**
      * Issue #22, S3 down: S3Proxy stopped under the running application. The job's verdict cannot be written, the
-     * message stays on the queue (received again after the visibility timeout, 30 s here: S3Proxy has two of them to come
-     * back before the redrive's 3rd receive), health shows s3 DOWN; once S3 is back the next receive writes it.
+     * message stays on the queue (received again after the visibility timeout, 15 s here: S3Proxy, which starts in a few
+     * seconds, has two of them to come back before the redrive's 3rd receive), health shows s3 DOWN; once S3 is back the next receive writes it.
      */
     @Test
     void aVerdictIsWrittenOnceS3IsBackAfterAnOutage() throws Exception {
-        Duration visibility = Duration.ofSeconds(30);
+        Duration visibility = Duration.ofSeconds(15);
         visibility(visibility);
         String contentId = id("s3down");
         EmbeddedStack.shared().stopS3();
