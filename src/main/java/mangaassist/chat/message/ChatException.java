@@ -1,10 +1,9 @@
 package mangaassist.chat.message;
 
 import java.util.Objects;
-import mangaassist.platform.ClientError;
 
 /** A chat failure with a stable code. The message is for logs; clients get {@link ChatErrorCode#userMessage}. */
-public class ChatException extends RuntimeException implements ClientError {
+public class ChatException extends RuntimeException implements ChatClientError {
     private static final long serialVersionUID = 1L;
 
     private final ChatErrorCode code;
@@ -19,22 +18,8 @@ public class ChatException extends RuntimeException implements ClientError {
         this.code = Objects.requireNonNull(code, "code");
     }
 
+    @Override
     public ChatErrorCode errorCode() {
         return code;
-    }
-
-    @Override
-    public String code() {
-        return code.name();
-    }
-
-    @Override
-    public int httpStatus() {
-        return code.httpStatus();
-    }
-
-    @Override
-    public String userMessage(String language) {
-        return code.userMessage(language);
     }
 }

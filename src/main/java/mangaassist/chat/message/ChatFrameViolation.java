@@ -4,7 +4,6 @@ import java.util.Objects;
 import java.util.Set;
 
 import com.networknt.schema.JsonSchema;
-import mangaassist.platform.ClientError;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jsonvalidator.JsonValidationException;
 
@@ -12,9 +11,9 @@ import org.apache.camel.component.jsonvalidator.JsonValidationException;
  * A client frame refused by its schema (chat-request.v1), with chat's own code ({@link ChatFrameErrors}). A Camel
  * {@link org.apache.camel.ValidationException}: the json-validator endpoint passes those on as they are, where any
  * other exception from its error handler is caught and handed back to it as "not JSON" (INVALID_JSON). Answered as
- * every chat error (a {@link ClientError}): the code's HTTP status over REST, an error frame on the WebSocket.
+ * every chat error (a {@link ChatClientError}): the code's HTTP status over REST, an error frame on the WebSocket.
  */
-public class ChatFrameViolation extends JsonValidationException implements ClientError {
+public class ChatFrameViolation extends JsonValidationException implements ChatClientError {
 
     private final ChatErrorCode code;
     private final String reason;
@@ -25,6 +24,7 @@ public class ChatFrameViolation extends JsonValidationException implements Clien
         this.reason = reason;
     }
 
+    @Override
     public ChatErrorCode errorCode() {
         return code;
     }
@@ -32,21 +32,6 @@ public class ChatFrameViolation extends JsonValidationException implements Clien
     @Override
     public String getMessage() {
         return code + ": " + reason;
-    }
-
-    @Override
-    public String code() {
-        return code.name();
-    }
-
-    @Override
-    public int httpStatus() {
-        return code.httpStatus();
-    }
-
-    @Override
-    public String userMessage(String language) {
-        return code.userMessage(language);
     }
 
     // a refused frame is an answer, not a fault of ours: no stack trace to fill in
