@@ -22,6 +22,8 @@ import org.springframework.context.annotation.Configuration;
  * exchange keeps that thread while it waits (a coalesced ERP answer, a chat answer), writes the answer and
  * completes the request without a second dispatch; Tomcat's own threads stay free for actuator and Hawtio.
  *
+ * <p>Each request has a time budget ({@code mangaassist.rest.async-timeout}): past it, a JSON 503 ({@link RestServlet}).
+ *
  * <p>Registered here rather than by the starter ({@code camel.servlet.mapping.enabled=false}), whose registration
  * has no way to set the servlet's async init parameters.
  */
@@ -38,7 +40,7 @@ public class RestServletConfiguration {
     @Bean
     public ServletRegistrationBean<CamelHttpTransportServlet> camelRestServlet(RestServletProperties rest) {
         ServletRegistrationBean<CamelHttpTransportServlet> servlet =
-                new ServletRegistrationBean<>(new CamelHttpTransportServlet(), rest.path());
+                new ServletRegistrationBean<>(new RestServlet(rest.asyncTimeout()), rest.path());
         servlet.setName(servletName);
         servlet.setAsyncSupported(true);
         servlet.addInitParameter(CamelServlet.ASYNC_PARAM, "true");
