@@ -1,5 +1,10 @@
 package mangaassist.catalog.sync;
 
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +36,9 @@ public class CatalogSyncSteps {
     public static final String FILE = "catalogSyncFile";
     private static final Logger LOG = LoggerFactory.getLogger(CatalogSyncSteps.class);
     private static final int MAX_REJECT_TEXT = 2000;
+    /** What the UTF-8 decoder puts in place of bytes that are not UTF-8. */
+    private static final char REPLACEMENT = '\uFFFD';
+    static final String NOT_UTF8 = "line: not valid UTF-8 (another encoding?)";
 
     private final CatalogSyncProperties properties;
     private final ProductQualityGate gate = new ProductQualityGate();
@@ -38,6 +46,15 @@ public class CatalogSyncSteps {
 
     public CatalogSyncSteps(CatalogSyncProperties properties) {
         this.properties = properties;
+    }
+
+    /**
+     * The export file's bytes as UTF-8 text, a byte sequence that is not UTF-8 read as U+FFFD (its line is then
+     * rejected by {@link #batch}). Camel's tokenizer decodes a stream strictly: the first such byte threw
+     * MalformedInputException, which failed the whole run at that line, and every resume of it again.
+     */
+    public Reader text(@Body InputStream file) {
+        return new BufferedReader(new InputStreamReader(file, StandardCharsets.UTF_8));
     }
 
     /**
@@ -98,6 +115,12 @@ public class CatalogSyncSteps {
     }
 
     private Product product(String record, SyncFile file, long lineNo, List<SyncBatch.Reject> rejects) {
+        if (record.indexOf(REPLACEMENT) >= 0) {
+            // the file is read as UTF-8, and a byte sequence that is not UTF-8 (a Shift_JIS or Latin-1 line) becomes
+            // U+FFFD: parsed on, the line would pass the gate and store a garbled title
+            rejects.add(reject(file, lineNo, record, List.of(NOT_UTF8)));
+            return null;
+        }
         Map<String, Object> values;
         try {
             @SuppressWarnings("unchecked")

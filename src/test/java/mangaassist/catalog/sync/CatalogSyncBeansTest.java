@@ -67,6 +67,30 @@ class CatalogSyncBeansTest {
     }
 
     @Test
+    void aLineThatWasNotUtf8IsRejectedNotStoredGarbled() {
+        // a Shift_JIS line read as UTF-8, as the split decodes the file: its title's bytes became U+FFFD
+        byte[] shiftJis = "{\"isbn\":\"9784088820002\",\"title\":\"ワンピース 1\",\"quantity\":3,\"warehouse_code\":\"TK01\"}"
+                .getBytes(java.nio.charset.Charset.forName("Shift_JIS"));
+        String decoded = new String(shiftJis, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(decoded).contains("\uFFFD");
+
+        SyncBatch batch = steps.batch(ErpExport.syntheticRow(0) + "\n" + decoded, 0, file());
+
+        assertThat(batch.accepted()).isEqualTo(1);
+        assertThat(batch.rejects()).extracting(SyncBatch.Reject::line).containsExactly(2L);
+        assertThat(batch.rejects().get(0).errors()).containsExactly(CatalogSyncSteps.NOT_UTF8);
+    }
+
+    @Test
+    void theFileIsReadAsUtf8WithBytesThatAreNotAsReplacementCharacters() throws Exception {
+        byte[] bytes = {'o', 'k', '\n', '{', (byte) 0x83, (byte) 0x8f, '}', '\n', (byte) 0xe3, (byte) 0x81, (byte) 0x82};
+
+        java.io.BufferedReader text = (java.io.BufferedReader) steps.text(new java.io.ByteArrayInputStream(bytes));
+
+        assertThat(text.lines().toList()).containsExactly("ok", "{\uFFFD\uFFFD}", "あ");
+    }
+
+    @Test
     void theSameIsbnTwiceInABatchWritesTheLaterLineOnce() {
         String later = ErpExport.syntheticRow(0).replace("\"quantity\":0", "\"quantity\":7");
         SyncBatch batch = steps.batch(ErpExport.syntheticRow(0) + "\n" + later, 0, file());
