@@ -4,6 +4,8 @@ import java.util.TreeSet;
 
 import mangaassist.platform.ApiException;
 import mangaassist.platform.QueueUrls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import software.amazon.awssdk.core.exception.SdkException;
@@ -17,6 +19,7 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 @Component("dlqQueues")
 public class DlqQueues {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DlqQueues.class);
     private final SqsClient sqs;
     private final DlqProperties properties;
     private final QueueUrls urls;
@@ -55,6 +58,24 @@ public class DlqQueues {
             return run.accept(sqs.receiveMessage(request).messages());
         } catch (SdkException e) {
             throw new ApiException("QUEUE_UNAVAILABLE", 503, "The dead-letter queue cannot be read; try again later.", e);
+        }
+    }
+
+    /**
+     * The messages a run failed on (S3 down for their archive, the source queue refusing them) are given back to the
+     * DLQ at the run's end (visibility 0), not hidden for the rest of the receive visibility: the next run, once the
+     * cause is gone, takes them again. If the DLQ cannot be reached either, a message shows again after its
+     * visibility, as it would have.
+     */
+    public void release(DlqRun run) {
+        for (DlqMessage message : run.failedMessages()) {
+            try {
+                sqs.changeMessageVisibility(b -> b.queueUrl(run.queue().deadLetterUrl())
+                        .receiptHandle(message.receiptHandle()).visibilityTimeout(0));
+            } catch (SdkException e) {
+                LOG.warn("DLQ {} | msgId={} | not released, shows again after its visibility: {}", run.queue().name(),
+                        message.messageId(), e.toString());
+            }
         }
     }
 

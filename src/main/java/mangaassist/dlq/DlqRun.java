@@ -23,6 +23,7 @@ public final class DlqRun {
     private final DlqQueue queue;
     private final int max;
     private final Set<String> seen = new HashSet<>();
+    private final List<DlqMessage> failed = new ArrayList<>();
     private final Map<DlqMessage.Outcome, Integer> outcomes = new EnumMap<>(DlqMessage.Outcome.class);
     private int handed;
     private boolean open = true;
@@ -67,6 +68,15 @@ public final class DlqRun {
 
     synchronized void count(DlqMessage.Outcome outcome) {
         outcomes.merge(outcome, 1, Integer::sum);
+    }
+
+    /** A message whose handling failed: left in the DLQ, given back at the run's end (DlqQueues.release). */
+    synchronized void failed(DlqMessage message) {
+        failed.add(message);
+    }
+
+    public synchronized List<DlqMessage> failedMessages() {
+        return List.copyOf(failed);
     }
 
     /** The seed's stats {@code {requeued, archived, flagged}}, and {@code failed}: left in the DLQ after an error. */

@@ -70,6 +70,7 @@ public class DlqRuns {
     public void failed(@Body DlqMessage message, @ExchangeProperty(RUN) DlqRun run, Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         count(run, DlqMessage.Outcome.FAILED);
+        run.failed(message);
         LOG.warn("DLQ {} | msgId={} | {}: left in the DLQ ({})", run.queue().name(), message.messageId(),
                 message.failureClass() == null ? "not classified" : message.failureClass().wireName(),
                 cause == null ? "failed" : cause.toString());

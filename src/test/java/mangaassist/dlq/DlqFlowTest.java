@@ -240,6 +240,42 @@ class DlqFlowTest {
         await().atMost(WAIT).until(() -> requestsAbout(mangaId) == 2);
     }
 
+    /**
+     * Issue #22, S3 down: a permanent message cannot be archived while S3Proxy is stopped. The run counts it failed and
+     * leaves it in the DLQ (not deleted: its copy is not safe), given back at once; once S3 is back the next run
+     * archives it and takes it off the DLQ.
+     */
+    @Test
+    void anArchiveThatFailsWhileS3IsDownIsMadeByTheNextRunOnceItIsBack() throws Exception {
+        String marker = id("s3down");
+        String messageId = send(moderationDlq, "not json " + marker, "INVALID_BODY: not a JSON object");
+        EmbeddedStack.shared().stopS3();
+        JsonNode during;
+        try {
+            during = http.postForObject("/api/dlq/moderation/reprocess", null, JsonNode.class);
+        } finally {
+            EmbeddedStack.shared().startS3();
+        }
+
+        assertThat(during).isEqualTo(JSON.readTree("{\"requeued\":0,\"archived\":0,\"flagged\":0,\"failed\":1}"));
+        // still in the DLQ (given back at once: the next run, below, finds it within the receive visibility, 60 s)
+        assertThat(attribute(moderationDlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
+                + attribute(moderationDlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).isEqualTo(1);
+        await().atMost(WAIT).until(() -> "UP".equals(http.getForObject("/actuator/health", JsonNode.class)
+                .path("components").path("s3").path("status").asText()));
+
+        JsonNode after = http.postForObject("/api/dlq/moderation/reprocess", null, JsonNode.class);
+
+        assertThat(after).isEqualTo(JSON.readTree("{\"requeued\":0,\"archived\":1,\"flagged\":0,\"failed\":0}"));
+        List<JsonNode> archived = documents(properties.archivePrefix() + "/moderation/").stream().map(o -> read(o.key()))
+                .filter(d -> d.path("messageId").asText().equals(messageId)).toList();
+        assertThat(archived).hasSize(1);
+        assertThat(archived.get(0).path("body").asText()).isEqualTo("not json " + marker);
+        assertThat(archived.get(0).path("reason").asText()).isEqualTo("INVALID_BODY: not a JSON object");
+        assertThat(attribute(moderationDlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
+                + attribute(moderationDlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).isZero();
+    }
+
     @Test
     void anUnknownQueueIs404AndABadMax400() {
         ResponseEntity<JsonNode> unknown = http.postForEntity("/api/dlq/orders/reprocess", null, JsonNode.class);

@@ -62,7 +62,10 @@ class DlqRouteTest extends RouteTestSupport {
 
     @Override
     protected void advise(CamelContext context) throws Exception {
-        AdviceWith.adviceWith(context, "dlq-run", a -> a.weaveById("dlq-receive").replace().to("mock:receive"));
+        AdviceWith.adviceWith(context, "dlq-run", a -> {
+            a.weaveById("dlq-receive").replace().to("mock:receive");
+            a.weaveById("dlq-release-failed").replace().to("mock:release");
+        });
         AdviceWith.adviceWith(context, "dlq-send-source", a -> a.weaveById("dlq-send-queue").replace().to("mock:send"));
         AdviceWith.adviceWith(context, "dlq-delete", a -> a.weaveById("dlq-delete-message").replace().to("mock:delete"));
         AdviceWith.adviceWith(context, "dlq-write", a -> a.weaveById("dlq-write-document").replace().to("mock:write"));
@@ -131,6 +134,11 @@ class DlqRouteTest extends RouteTestSupport {
 
         assertThat(stats).isEqualTo(JSON.readTree("{\"requeued\":0,\"archived\":0,\"flagged\":0,\"failed\":2}"));
         assertThat(delete.getReceivedExchanges()).isEmpty();
+        // both given back to the DLQ at the run's end, for the next run
+        List<Exchange> released = camelContext.getEndpoint("mock:release", MockEndpoint.class).getReceivedExchanges();
+        assertThat(released).hasSize(1);
+        assertThat(released.get(0).getMessage().getBody(DlqRun.class).failedMessages())
+                .extracting(DlqMessage::messageId).containsExactly("t1", "p1");
     }
 
     @Test
