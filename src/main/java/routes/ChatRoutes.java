@@ -140,6 +140,8 @@ public class ChatRoutes extends RouteBuilder {
                 // what the error frame of a later failure says
                 .setProperty(ErrorResponses.REQUEST_ID, simple("${body.requestId}"))
                 .setProperty(ErrorResponses.LANGUAGE, simple("${body.language}"))
+                // and what this message's log lines carry (the JSON logs' requestId)
+                .bean("requestIds", "tag").id("chat-request-id")
                 // refused at once while shutting down, or past the connection's messages in flight
                 .bean("chatWorkQueue", "enter").id("chat-enter")
                 // rate limit, cache read and the session's recent turns in one Redis script; a Redis

@@ -2,7 +2,6 @@ package mangaassist.platform;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,7 +70,8 @@ public class ErrorResponses {
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "error");
-        body.put("requestId", requestId != null ? requestId : UUID.randomUUID().toString());
+        // without a client's id, the exchange's: the camel.exchangeId of the request's log lines
+        body.put("requestId", requestId != null ? requestId : exchange.getExchangeId());
         body.put("code", error.code());
         body.put("error", error.userMessage(exchange.getProperty(LANGUAGE, "ja", String.class)));
         if (error.details() != null) {

@@ -35,4 +35,26 @@ class ErrorResponsesTest {
         assertThat(meters.get("mangaassist.errors").tag("flow", "catalog").tag("code", "INTERNAL").counter().count())
                 .as("a route without a group: its id's first word").isEqualTo(1);
     }
+
+    @Test
+    void theRequestIdIsTheClientsElseTheExchangesOwnWhichItsLogLinesCarry() throws Exception {
+        ErrorResponses responses = new ErrorResponses(new SimpleMeterRegistry());
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("errorResponses", responses);
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    onException(Exception.class).handled(true).bean("errorResponses", "toJson");
+                    from("direct:fail").routeId("catalog-search-query").throwException(new ApiException("BAD", 400, "bad"));
+                }
+            });
+            camel.start();
+            org.apache.camel.Exchange anonymous = camel.createProducerTemplate().send("direct:fail", e -> { });
+            assertThat(anonymous.getMessage().getBody(String.class))
+                    .contains("\"requestId\":\"" + anonymous.getExchangeId() + "\"");
+            org.apache.camel.Exchange identified = camel.createProducerTemplate().send("direct:fail",
+                    e -> e.setProperty(ErrorResponses.REQUEST_ID, "client-42"));
+            assertThat(identified.getMessage().getBody(String.class)).contains("\"requestId\":\"client-42\"");
+        }
+    }
 }

@@ -30,6 +30,10 @@ import org.springframework.test.context.ContextConfiguration;
             "mangaassist.inventory.erp.breaker.wait-in-open=1s",
             // unlike the chat's own TTL, so that tests can tell which one an answer was cached for
             "mangaassist.chat.inventory.cache-ttl=240s",
+            // catalog-sync's reconciliation counts OpenSearch until it matches DynamoDB or stops moving this long: other
+            // tests' products that the quality gate rejects keep the counts apart, so every run waited the 20 s in full
+            "mangaassist.catalog-sync.reconciliation.settle-quiet=6s",
+            "mangaassist.catalog-sync.reconciliation.settle-poll=1s",
             // a deferred job's callback that hangs is given up in seconds, not 23 s: same behaviour, shorter waits
             "mangaassist.deferred.callback.timeout-ms=1000",
             "mangaassist.deferred.callback.retry-delay-ms=100",
