@@ -92,9 +92,11 @@ public record AdmissionRule(long budgetNanos, long retryMinNanos, long retryMaxN
     public Decision decide(long elapsedNanos, Load load) {
         if (load.ahead() == 0) {
             // a worker is free: no wait. Yet a message that already spent so long (waiting for a thread to take its frame)
-            // that one answer's time would end past the budget would only be answered late
+            // that one answer's time would end past the budget would only be answered late. With nothing in service it
+            // is admitted all the same: the service time is measured from answers, and refusing every one would leave
+            // a mean grown near the budget (a slow spell) there for good
             long over = elapsedNanos + load.meanServiceNanos() - budgetNanos;
-            return over > 0 && load.meanServiceNanos() < budgetNanos
+            return over > 0 && load.meanServiceNanos() < budgetNanos && load.inService() > 0
                     ? refuse(Reason.EXPECTED_WAIT, load.meanServiceNanos()) : Decision.ADMIT;
         }
         if (load.waiting() >= load.capacity()) {

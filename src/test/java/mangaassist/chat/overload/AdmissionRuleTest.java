@@ -33,7 +33,12 @@ class AdmissionRuleTest {
         // back after about one answer's time
         assertThat(refused.retryAfterMs()).isEqualTo(800);
         // a model slower than the whole budget is not the queue's to refuse
-        assertThat(rule.decide(2900 * MS, new Load(0, 0, 32, 256, 5000 * MS, FAST)).admitted()).isTrue();
+        assertThat(rule.decide(2900 * MS, new Load(0, 1, 32, 256, 5000 * MS, FAST)).admitted()).isTrue();
+        // nor a message when nothing is in service: the mean (grown to 2.9 s in a slow spell) needs answers to follow
+        // the load back
+        Load idle = new Load(0, 0, 32, 256, 2900 * MS, FAST);
+        assertThat(rule.decide(200 * MS, idle).admitted()).isTrue();
+        assertThat(rule.decide(200 * MS, new Load(0, 1, 32, 256, 2900 * MS, FAST)).refused()).isEqualTo(Reason.EXPECTED_WAIT);
     }
 
     @Test
