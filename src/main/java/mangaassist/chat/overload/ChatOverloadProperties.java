@@ -17,12 +17,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param initialServiceTime       a worker's time per answer assumed until answers have been measured
  * @param serviceTimeWeight        weight of the latest answer in the measured service time (an exponentially
  *                                 weighted mean, 0–1: higher follows a change of load faster)
+ * @param drainWindow              the window over which the answers finished per second are counted (the drain rate
+ *                                 a message queued behind more than one round of answers must fit; {@link DrainRate})
  * @param retryAfterMin            the least retry hint of a refusal
  * @param retryAfterMax            the longest retry hint of a refusal
  * @param shutdownRetryAfter       the retry hint while the instance shuts down (the client reconnects, elsewhere)
  */
 @ConfigurationProperties("mangaassist.chat.overload")
 public record ChatOverloadProperties(int workers, int queueCapacity, int maxInFlightPerConnection,
-                                     Duration initialServiceTime, double serviceTimeWeight, Duration retryAfterMin,
+                                     Duration initialServiceTime, double serviceTimeWeight, Duration drainWindow,
+                                     Duration retryAfterMin,
                                      Duration retryAfterMax, Duration shutdownRetryAfter) {
 }

@@ -64,6 +64,7 @@ public class ChatWorkQueue implements SmartLifecycle {
     private final long shutdownRetryAfterMs;
     private final long budgetNanos;
     private final ServiceTime serviceTime;
+    private final DrainRate drainRate;
     private final ConnectionLimits connections = new ConnectionLimits();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger inService = new AtomicInteger();
@@ -82,6 +83,7 @@ public class ChatWorkQueue implements SmartLifecycle {
         this.rule = new AdmissionRule(budgetNanos, settings.retryAfterMin().toNanos(), settings.retryAfterMax().toNanos());
         this.shutdownRetryAfterMs = settings.shutdownRetryAfter().toMillis();
         this.serviceTime = new ServiceTime(settings.initialServiceTime().toNanos(), settings.serviceTimeWeight());
+        this.drainRate = new DrainRate(settings.drainWindow().toNanos());
         // the JDK's bounded pool; it never rejects: admission keeps the number waiting within the queue's capacity
         // before a message is handed to it. Not Camel's ExecutorServiceManager: a lifecycle bean that depends on the
         // CamelContext makes Spring start the context early, before its routes are added (REST answered 404)
@@ -190,7 +192,8 @@ public class ChatWorkQueue implements SmartLifecycle {
 
     /** The queue now, as the rule sees it. */
     public AdmissionRule.Load load() {
-        return new AdmissionRule.Load(waiting.get(), inService.get(), workers, capacity, serviceTime.meanNanos());
+        return new AdmissionRule.Load(waiting.get(), inService.get(), workers, capacity, serviceTime.meanNanos(),
+                drainRate.perSecond(System.nanoTime()));
     }
 
     public Duration meanServiceTime() {
@@ -236,12 +239,13 @@ public class ChatWorkQueue implements SmartLifecycle {
         serviceTime.reset(mean.toNanos());
     }
 
-    /** Back to the properties' limits and the initial service time. */
+    /** Back to the properties' limits and the initial service time, with no answer counted in the drain rate. */
     public synchronized void restoreSettings() {
         setWorkers(settings.workers());
         capacity = settings.queueCapacity();
         maxPerConnection = settings.maxInFlightPerConnection();
         serviceTime.reset(settings.initialServiceTime().toNanos());
+        drainRate.reset();
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -335,7 +339,9 @@ public class ChatWorkQueue implements SmartLifecycle {
             }
             finished = true;
             if (started) {
-                serviceTime.record(System.nanoTime() - startedAt);
+                long now = System.nanoTime();
+                serviceTime.record(now - startedAt);
+                drainRate.record(now);
                 inService.decrementAndGet();
             } else {
                 waiting.decrementAndGet();
