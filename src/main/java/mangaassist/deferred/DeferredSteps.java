@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Body;
 import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import org.springframework.stereotype.Component;
 
 import mangaassist.enrichment.FieldError;
 import mangaassist.platform.AsyncJobMetrics;
+import mangaassist.platform.contracts.ContractViolationException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -59,39 +61,51 @@ public class DeferredSteps {
     }
 
     /**
-     * The message as a task: the job when the body is a job with valid fields, else the rejection (a permanent
-     * failure: {@code INVALID_BODY}, {@code UNKNOWN_JOB_TYPE} or {@code INVALID_FIELDS}, with the details). A job
-     * without {@code jobId} takes the message id, the same on every receive.
+     * The message as a task: the job of a body that keeps its schema (deferred-job.v1, checked before this step by the
+     * consumer route's json-validator), else the rejection for what the schema leaves to the configuration
+     * ({@code INVALID_FIELDS}: prompt length, models, callback targets, how many manga). A job without {@code jobId}
+     * takes the message id, the same on every receive.
      */
     public DeferredTask received(@Body String body, @Header(Sqs2Constants.MESSAGE_ID) String messageId,
-                                 @Header("ApproximateReceiveCount") String receiveCount) {
-        int count = receiveCount == null ? 1 : Integer.parseInt(receiveCount);
+                                 @Header("ApproximateReceiveCount") String receiveCount) throws JsonProcessingException {
         long start = System.nanoTime();
-        JsonNode root;
-        try {
-            root = body == null ? null : JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            root = null;
-        }
-        if (root == null || !root.isObject()) {
-            return new DeferredTask(messageId, count, body, null, "INVALID_BODY: not a JSON object", start, null);
-        }
-        DeferredJobs.Read read = jobs.read(root);
-        if (read.unknownType()) {
-            JsonNode type = root.get("jobType");
-            String named = type == null || type.isNull() ? "none" : "'" + type.asText() + "'";
-            return new DeferredTask(messageId, count, body, null, "UNKNOWN_JOB_TYPE: jobType " + named
-                    + " (known: " + DeferredJob.TYPES + ")", start, null);
-        }
+        DeferredJobs.Read read = jobs.read(JSON.readTree(body));
         if (!read.valid()) {
             StringBuilder reason = new StringBuilder("INVALID_FIELDS:");
             for (FieldError e : read.errors()) {
                 reason.append(' ').append(e.field()).append(' ').append(e.error()).append(';');
             }
-            return new DeferredTask(messageId, count, body, null, reason.toString(), start, null);
+            return new DeferredTask(messageId, count(receiveCount), body, null, reason.toString(), start, null);
         }
         DeferredJob job = read.job().jobId() == null ? read.job().withJobId(messageId) : read.job();
-        return new DeferredTask(messageId, count, body, job, null, start, null);
+        return new DeferredTask(messageId, count(receiveCount), body, job, null, start, null);
+    }
+
+    /**
+     * A message that breaks its schema (the json-validator's {@link ContractViolationException}, caught by the route):
+     * the rejection, a permanent failure, with the failing field paths as its reason; {@code UNKNOWN_JOB_TYPE} when
+     * the jobType is the fault (the flow's code for it, as before the schema).
+     */
+    public DeferredTask violated(@Body String body, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) ContractViolationException violation,
+                                 @Header(Sqs2Constants.MESSAGE_ID) String messageId,
+                                 @Header("ApproximateReceiveCount") String receiveCount) {
+        boolean unknownType = violation.violations().stream().anyMatch(v -> v.field().equals("jobType"));
+        String reason = unknownType ? "UNKNOWN_JOB_TYPE: jobType " + jobTypeOf(body) + " (known: " + DeferredJob.TYPES + ") ["
+                + violation.schemaName() + "]" : violation.deadLetterReason();
+        return new DeferredTask(messageId, count(receiveCount), body, null, reason, System.nanoTime(), null);
+    }
+
+    private static String jobTypeOf(String body) {
+        try {
+            JsonNode type = JSON.readTree(body).get("jobType");
+            return type == null || type.isNull() ? "none" : "'" + type.asText() + "'";
+        } catch (JsonProcessingException e) {
+            return "none";
+        }
+    }
+
+    private static int count(String receiveCount) {
+        return receiveCount == null ? 1 : Integer.parseInt(receiveCount);
     }
 
     /** The seed's request: the job's prompt to its model (default Haiku), max_tokens 2048. */

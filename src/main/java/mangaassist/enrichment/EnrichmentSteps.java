@@ -1,8 +1,6 @@
 package mangaassist.enrichment;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -12,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
@@ -19,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import mangaassist.platform.AsyncJobMetrics;
+import mangaassist.platform.contracts.ContractViolationException;
 
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
@@ -64,49 +64,34 @@ public class EnrichmentSteps {
     }
 
     /**
-     * The message as a task: the job when the body is the seed's job JSON with valid fields, else the rejection
-     * (a permanent failure: no redelivery can fix it). Defaults as the seed: synopsis; titles may be missing.
+     * The message as a task: its job, read from a body that keeps its schema (enrichment-job.v1, checked before this
+     * step by the consumer route's json-validator). Defaults as the seed: synopsis, normal priority; titles may be
+     * missing.
      */
     public EnrichmentTask received(@Body String body, @Header(Sqs2Constants.MESSAGE_ID) String messageId,
                                    @Header("MessageGroupId") String groupId,
-                                   @Header("ApproximateReceiveCount") String receiveCount) {
-        int count = receiveCount == null ? 1 : Integer.parseInt(receiveCount);
+                                   @Header("ApproximateReceiveCount") String receiveCount) throws JsonProcessingException {
         long start = System.nanoTime();
-        JsonNode root;
-        try {
-            root = body == null ? null : JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            root = null;
-        }
-        if (root == null || !root.isObject()) {
-            return new EnrichmentTask(messageId, groupId, count, body, null, "INVALID_BODY: not a JSON object", start, null);
-        }
-        List<FieldError> errors = new ArrayList<>();
-        JsonNode jobType = root.get("jobType");
-        if (!EnrichmentJobFields.absent(jobType) && !EnrichmentJob.JOB_TYPE.equals(jobType.asText())) {
-            errors.add(new FieldError("jobType", "must be " + EnrichmentJob.JOB_TYPE));
-        }
+        JsonNode root = JSON.readTree(body);
         JsonNode manga = root.path("manga");
-        if (!manga.isObject()) {
-            errors.add(new FieldError("manga", "is required (an object with id, title, titleJp)"));
-        } else {
-            List<FieldError> fields = EnrichmentJobFields.check("manga.", manga.get("id"), titleOrDefault(manga.get("title")),
-                    manga.get("titleJp"), null, null);
-            fields.forEach(f -> errors.add(f.field().equals("manga.mangaId") ? new FieldError("manga.id", f.error()) : f));
-        }
-        errors.addAll(EnrichmentJobFields.checkChoices("", root.get("enrichmentType"), root.get("priority")));
-        if (!errors.isEmpty()) {
-            StringBuilder reason = new StringBuilder("INVALID_FIELDS:");
-            errors.forEach(e -> reason.append(' ').append(e.field()).append(' ').append(e.error()).append(';'));
-            return new EnrichmentTask(messageId, groupId, count, body, null, reason.toString(), start, null);
-        }
         JsonNode type = root.get("enrichmentType");
         JsonNode priority = root.get("priority");
         EnrichmentJob job = EnrichmentJob.of(manga.get("id").asText(), text(manga.get("title")), text(manga.get("titleJp")),
                 EnrichmentJobFields.absent(type) ? EnrichmentType.DEFAULT : EnrichmentType.fromWire(type.asText()).orElseThrow(),
                 EnrichmentJobFields.absent(priority) ? EnrichmentPriority.DEFAULT : priority.asText(),
                 root.path("requestedAt").asLong(0));
-        return new EnrichmentTask(messageId, groupId, count, body, job, null, start, null);
+        return new EnrichmentTask(messageId, groupId, count(receiveCount), body, job, null, start, null);
+    }
+
+    /**
+     * A message that breaks its schema (the json-validator's {@link ContractViolationException}, caught by the route):
+     * the rejection, a permanent failure no redelivery can fix, with the failing field paths as its reason.
+     */
+    public EnrichmentTask violated(@Body String body, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) ContractViolationException violation,
+                                   @Header(Sqs2Constants.MESSAGE_ID) String messageId, @Header("MessageGroupId") String groupId,
+                                   @Header("ApproximateReceiveCount") String receiveCount) {
+        return new EnrichmentTask(messageId, groupId, count(receiveCount), body, null, violation.deadLetterReason(),
+                System.nanoTime(), null);
     }
 
     /** The seed's request: its prompt for the type, Haiku, max_tokens 1024, temperature 0.5. */
@@ -181,9 +166,8 @@ public class EnrichmentSteps {
         return metrics.finished(FLOW, task.typeTag(), AsyncJobMetrics.SUCCESS.equals(status), task.startNanos());
     }
 
-    private static JsonNode titleOrDefault(JsonNode title) {
-        // the seed's consumer takes a job without a title ("Unknown"); only a title of the wrong kind is refused
-        return EnrichmentJobFields.absent(title) ? com.fasterxml.jackson.databind.node.TextNode.valueOf("Unknown") : title;
+    private static int count(String receiveCount) {
+        return receiveCount == null ? 1 : Integer.parseInt(receiveCount);
     }
 
     private static String text(JsonNode node) {

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import mangaassist.platform.contracts.ContractViolationException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -70,28 +72,37 @@ public class ModerationSteps {
     }
 
     /**
-     * The message as a task: the content when the body is a JSON object with valid fields, else the rejection (a
-     * permanent failure: no redelivery can fix it).
+     * The message as a task: its content, read from a body that keeps its schema (moderation-job.v1, checked before
+     * this step by the consumer route's json-validator); rejected only for a text over the configured limit.
      */
     public ModerationTask received(@Body String body, @Header(Sqs2Constants.MESSAGE_ID) String messageId,
                                    @Header("ApproximateReceiveCount") String receiveCount,
-                                   @Header("SentTimestamp") String sentTimestamp) {
+                                   @Header("SentTimestamp") String sentTimestamp) throws JsonProcessingException {
         long start = System.nanoTime();
-        int count = receiveCount == null ? 1 : Integer.parseInt(receiveCount);
-        Instant sentAt = sentTimestamp == null ? clock.instant() : Instant.ofEpochMilli(Long.parseLong(sentTimestamp));
-        JsonNode root;
-        try {
-            root = body == null ? null : JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            root = null;
-        }
-        if (root == null || !root.isObject()) {
-            return new ModerationTask(messageId, count, sentAt, body, null, "INVALID_BODY: not a JSON object", start, null);
-        }
-        ModerationContent.Result read = ModerationContent.read(root, properties.maxTextChars());
+        ModerationContent.Result read = ModerationContent.read(JSON.readTree(body), properties.maxTextChars());
         return read.content() == null
-                ? new ModerationTask(messageId, count, sentAt, body, null, read.reason(), start, null)
-                : new ModerationTask(messageId, count, sentAt, body, read.content(), null, start, null);
+                ? new ModerationTask(messageId, count(receiveCount), sentAt(sentTimestamp), body, null, read.reason(), start, null)
+                : new ModerationTask(messageId, count(receiveCount), sentAt(sentTimestamp), body, read.content(), null, start, null);
+    }
+
+    /**
+     * A message that breaks its schema (the json-validator's {@link ContractViolationException}, caught by the route):
+     * the rejection, a permanent failure no redelivery can fix, with the failing field paths as its reason.
+     */
+    public ModerationTask violated(@Body String body, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) ContractViolationException violation,
+                                   @Header(Sqs2Constants.MESSAGE_ID) String messageId,
+                                   @Header("ApproximateReceiveCount") String receiveCount,
+                                   @Header("SentTimestamp") String sentTimestamp) {
+        return new ModerationTask(messageId, count(receiveCount), sentAt(sentTimestamp), body, null,
+                violation.deadLetterReason(), System.nanoTime(), null);
+    }
+
+    private static int count(String receiveCount) {
+        return receiveCount == null ? 1 : Integer.parseInt(receiveCount);
+    }
+
+    private Instant sentAt(String sentTimestamp) {
+        return sentTimestamp == null ? clock.instant() : Instant.ofEpochMilli(Long.parseLong(sentTimestamp));
     }
 
     /** The moderation prompt to the model: the policy as system prompt, the content as the user's message. */

@@ -2,15 +2,12 @@ package mangaassist.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
@@ -87,14 +84,7 @@ class ChatPageBrowserTest {
         if (bedrock != null) {
             bedrock.reset();
         }
-        if (driver != null) {
-            driver.quit();
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
+        Chromium.close(driver, profile);
     }
 
     @Test

@@ -17,6 +17,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.enrichment.EnrichmentCatalog;
 import mangaassist.enrichment.FieldError;
 import mangaassist.platform.AsyncJobMetrics;
+import mangaassist.platform.contracts.ContractViolationException;
+import mangaassist.platform.contracts.Contracts;
+import mangaassist.platform.contracts.ContractsProperties;
 import mangaassist.support.ProfileProperties;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.junit.jupiter.api.Test;
@@ -122,23 +125,44 @@ class DeferredBeansTest {
     // --- the consumer's steps
 
     @Test
-    void aMessageIsReadIntoATaskOrItsRejection() {
+    void aMessageIsReadIntoATaskOrItsRejection() throws Exception {
         DeferredTask ok = steps.received("{\"jobType\":\"deferred_inference\",\"prompt\":\"hi\"}", "msg-1", "2");
-        DeferredTask unreadable = steps.received("{oops", "msg-2", "1");
-        DeferredTask unknown = steps.received("{\"jobType\":\"summarise\"}", "msg-3", "1");
-        DeferredTask untyped = steps.received("{\"prompt\":\"x\"}", "msg-4", null);
-        DeferredTask invalid = steps.received("{\"jobType\":\"deferred_inference\",\"modelId\":\"gpt\"}", "msg-5", "1");
+        // what the schema leaves to the configuration: the models
+        DeferredTask invalid = steps.received("{\"jobType\":\"deferred_inference\",\"prompt\":\"x\",\"modelId\":\"gpt\"}", "msg-5", "1");
 
         assertThat(ok.rejected()).isFalse();
         assertThat(ok.job().jobId()).as("a job without an id takes its message id").isEqualTo("msg-1");
         assertThat(ok.receiveCount()).isEqualTo(2);
-        assertThat(unreadable.rejection()).isEqualTo("INVALID_BODY: not a JSON object");
-        // the seed only logged an unknown job type, and the message was deleted: lost
-        assertThat(unknown.rejection()).isEqualTo("UNKNOWN_JOB_TYPE: jobType 'summarise' (known: deferred_inference|batch_recommendation)");
-        assertThat(untyped.rejection()).startsWith("UNKNOWN_JOB_TYPE: jobType none");
-        assertThat(invalid.rejection()).isEqualTo("INVALID_FIELDS: prompt is required (text); modelId must be one of "
-                + HAIKU + "|" + SONNET + ";");
+        assertThat(invalid.rejection()).isEqualTo("INVALID_FIELDS: modelId must be one of " + HAIKU + "|" + SONNET + ";");
         assertThat(invalid.typeTag()).isEqualTo("unknown");
+    }
+
+    /** A body that breaks deferred-job.v1 (the route's json-validator): its reason; an unknown type keeps its code. */
+    @Test
+    void aMessageThatBreaksItsSchemaIsRejectedWithTheFieldPaths() {
+        DeferredTask unreadable = violated("{oops", "msg-2");
+        DeferredTask unknown = violated("{\"jobType\":\"summarise\"}", "msg-3");
+        DeferredTask untyped = violated("{\"prompt\":\"x\"}", "msg-4");
+        DeferredTask invalid = violated("{\"jobType\":\"batch_recommendation\",\"mangaIds\":[\"a/b\"]}", "msg-5");
+
+        assertThat(unreadable.rejection()).isEqualTo("INVALID_BODY: not a JSON object; [deferred-job.v1.json]");
+        // the seed only logged an unknown job type, and the message was deleted: lost
+        assertThat(unknown.rejection()).isEqualTo("UNKNOWN_JOB_TYPE: jobType 'summarise' (known: deferred_inference|batch_recommendation)"
+                + " [deferred-job.v1.json]");
+        assertThat(untyped.rejection()).startsWith("UNKNOWN_JOB_TYPE: jobType none");
+        assertThat(invalid.rejection()).isEqualTo("INVALID_FIELDS: mangaIds[0] does not match the regex pattern"
+                + " ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$; [deferred-job.v1.json]");
+        assertThat(invalid.messageId()).isEqualTo("msg-5");
+        assertThat(invalid.job()).isNull();
+    }
+
+    private DeferredTask violated(String body, String messageId) {
+        try {
+            new Contracts(new ContractsProperties(null, null)).check(body, "deferred-job.v1.json", null);
+        } catch (ContractViolationException violation) {
+            return steps.violated(body, violation, messageId, "1");
+        }
+        throw new AssertionError("the schema accepts " + body);
     }
 
     @Test
@@ -157,7 +181,7 @@ class DeferredBeansTest {
     }
 
     @Test
-    void aRejectedMessageGoesToTheDlqWithItsReasonSourceAndType() {
+    void aRejectedMessageGoesToTheDlqWithItsReasonSourceAndType() throws Exception {
         Mockito.when(queues.deadLetters()).thenReturn("http://sqs/manga-deferred-dlq");
         DeferredTask task = steps.received("{\"jobType\":\"deferred_inference\",\"prompt\":\"x\"}", "msg-9", "1")
                 .rejectedFor("CALLBACK_REFUSED: HTTP 404 from http://client.example");

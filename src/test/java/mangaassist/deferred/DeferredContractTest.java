@@ -10,10 +10,12 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.platform.AsyncJobMetrics;
+import mangaassist.platform.contracts.ContractViolation;
 import mangaassist.platform.contracts.Contracts;
 import mangaassist.platform.contracts.ContractsProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mockito.Mockito;
 
@@ -42,21 +44,35 @@ class DeferredContractTest {
         }
     }
 
-    /** The consumer accepts exactly the bodies the schema accepts (the configuration's limits aside). */
+    /**
+     * The consumer's edge is the schema (its route's json-validator): a body the schema accepts is read as a job (the
+     * configuration's limits aside), with its type and id.
+     */
     @ParameterizedTest
     @ValueSource(strings = {
             "{\"jobType\":\"deferred_inference\",\"jobId\":\"j-1\",\"prompt\":\"hi\"}",
-            "{\"jobType\":\"batch_recommendation\",\"jobId\":\"j-2\",\"mangaIds\":[\"op-1\"]}",
-            "{\"jobType\":\"deferred_inference\",\"jobId\":\"j-1\"}",
-            "{\"jobType\":\"deferred_inference\",\"jobId\":\"j-1\",\"prompt\":\"  \"}",
-            "{\"jobType\":\"batch_recommendation\",\"jobId\":\"j-2\",\"mangaIds\":[]}",
-            "{\"jobType\":\"batch_recommendation\",\"jobId\":\"j-2\",\"mangaIds\":[\"a/b\"]}",
-            "{\"jobType\":\"deferred_translation\",\"jobId\":\"j-3\"}",
-            "{\"jobType\":\"deferred_inference\",\"jobId\":\"bad id\",\"prompt\":\"hi\"}",
-            "not json"})
-    void theConsumerAndTheSchemaAgree(String body) {
-        boolean schemaAccepts = contracts.violations(body, "deferred-job.v1.json").isEmpty();
-        boolean consumerAccepts = !steps.received(body, "m-1", "1").rejected();
-        assertThat(consumerAccepts).as(body).isEqualTo(schemaAccepts);
+            "{\"jobType\":\"deferred_inference\",\"jobId\":null,\"prompt\":\"hi\",\"modelId\":null,\"callbackUrl\":null,\"requestedAt\":1764633600}",
+            "{\"jobType\":\"batch_recommendation\",\"jobId\":\"j-2\",\"mangaIds\":[\"op-1\"],\"other\":true}"})
+    void aBodyTheSchemaAcceptsIsReadAsAJob(String body) throws Exception {
+        assertThat(contracts.violations(body, "deferred-job.v1.json")).isEmpty();
+        DeferredTask task = steps.received(body, "m-1", "1");
+        assertThat(task.rejected()).as(body).isFalse();
+        assertThat(task.job().jobType()).isEqualTo(JSON.readTree(body).path("jobType").asText());
+        assertThat(task.job().jobId()).isIn("j-1", "j-2", "m-1");
+    }
+
+    /** What the consumer's hand-written checks refused, the schema refuses, at the field's path. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"jobType\":\"deferred_inference\",\"jobId\":\"j-1\"}|prompt",
+            "{\"jobType\":\"deferred_inference\",\"jobId\":\"j-1\",\"prompt\":\"  \"}|prompt",
+            "{\"jobType\":\"batch_recommendation\",\"jobId\":\"j-2\",\"mangaIds\":[]}|mangaIds",
+            "{\"jobType\":\"batch_recommendation\",\"jobId\":\"j-2\",\"mangaIds\":[\"a/b\"]}|mangaIds[0]",
+            "{\"jobType\":\"deferred_translation\",\"jobId\":\"j-3\"}|jobType",
+            "{\"jobType\":\"deferred_inference\",\"jobId\":\"bad id\",\"prompt\":\"hi\"}|jobId",
+            "not json|''"})
+    void aBodyTheConsumerRefusedBreaksTheSchemaAtItsField(String body, String field) {
+        assertThat(contracts.violations(body, "deferred-job.v1.json")).extracting(ContractViolation::field).as(body)
+                .contains(field);
     }
 }

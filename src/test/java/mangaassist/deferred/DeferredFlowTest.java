@@ -204,7 +204,8 @@ class DeferredFlowTest {
 
         Message dead = awaitDeadLetter(m -> m.body().contains(marker));
 
-        assertThat(reason(dead)).startsWith("UNKNOWN_JOB_TYPE").contains("'deferred_translation'");
+        assertThat(reason(dead)).isEqualTo("UNKNOWN_JOB_TYPE: jobType 'deferred_translation'"
+                + " (known: deferred_inference|batch_recommendation) [deferred-job.v1.json]");
         // sent by the flow after its first receive, not moved by the redrive after five
         assertThat(dead.attributes()).doesNotContainKey(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN);
         assertThat(dead.messageAttributes().get(DeferredSteps.ATTRIBUTE_SOURCE_MESSAGE).stringValue()).isNotBlank();
@@ -221,8 +222,9 @@ class DeferredFlowTest {
         Message unreadable = awaitDeadLetter(m -> m.body().equals("not json " + marker));
         Message invalid = awaitDeadLetter(m -> m.body().contains(marker) && m.body().contains("mangaIds"));
 
-        assertThat(reason(unreadable)).startsWith("INVALID_BODY");
-        assertThat(reason(invalid)).startsWith("INVALID_FIELDS").contains("mangaIds is required");
+        // the consumer's edge (json-validator, deferred-job.v1): the reason names each failing field path
+        assertThat(reason(unreadable)).isEqualTo("INVALID_BODY: not a JSON object; [deferred-job.v1.json]");
+        assertThat(reason(invalid)).isEqualTo("INVALID_FIELDS: mangaIds must have at least 1 items but found 0; [deferred-job.v1.json]");
         assertThat(invalid.messageAttributes().get(DeferredSender.ATTRIBUTE_JOB_TYPE)).isNull();
     }
 

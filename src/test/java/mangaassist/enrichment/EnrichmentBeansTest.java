@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.platform.AsyncJobMetrics;
+import mangaassist.platform.contracts.ContractViolationException;
+import mangaassist.platform.contracts.Contracts;
+import mangaassist.platform.contracts.ContractsProperties;
 import mangaassist.support.ProfileProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -149,7 +152,7 @@ class EnrichmentBeansTest {
     // --- consuming
 
     @Test
-    void theSeedsMessageBodyIsReadAsAJob() {
+    void theSeedsMessageBodyIsReadAsAJob() throws Exception {
         EnrichmentTask task = steps.received("{\"jobType\":\"catalog_enrichment\",\"enrichmentType\":\"recommendations\","
                 + "\"manga\":{\"id\":\"op-1042\",\"title\":\"One Piece\",\"titleJp\":\"ワンピース\"},\"requestedAt\":1700000000}",
                 "msg-1", "manga-op-1042", "2");
@@ -160,16 +163,30 @@ class EnrichmentBeansTest {
         assertThat(task.job().priority()).isEqualTo("normal");
     }
 
+    /** A body that breaks enrichment-job.v1 (the route's json-validator): rejected with the failing field paths. */
     @Test
-    void aBodyNoRedeliveryCanFixIsRejectedWithItsReason() {
-        assertThat(steps.received("not json", "m", "g", "1").rejection()).startsWith("INVALID_BODY");
-        assertThat(steps.received("{\"manga\":{\"title\":\"x\"},\"enrichmentType\":\"summary\"}", "m", "g", "1").rejection())
-                .startsWith("INVALID_FIELDS").contains("manga.id is required").contains("enrichmentType must be one of");
+    void aBodyNoRedeliveryCanFixIsRejectedWithItsReason() throws Exception {
+        assertThat(violated("not json").rejection()).isEqualTo("INVALID_BODY: not a JSON object; [enrichment-job.v1.json]");
+        EnrichmentTask invalid = violated("{\"manga\":{\"title\":\"x\"},\"enrichmentType\":\"summary\"}");
+        assertThat(invalid.rejection()).isEqualTo("INVALID_FIELDS: enrichmentType does not have a value in the enumeration"
+                + " [\"synopsis\", \"tags\", \"recommendations\", null]; manga.id is required; [enrichment-job.v1.json]");
+        assertThat(invalid.groupId()).isEqualTo("manga-g");
+        assertThat(invalid.receiveCount()).isEqualTo(2);
+        assertThat(invalid.typeTag()).isEqualTo("unknown");
         // the seed's stand-ins: no title is "Unknown", no Japanese title "不明"
         EnrichmentTask untitled = steps.received("{\"manga\":{\"id\":\"x1\"}}", "m", "g", "1");
         assertThat(untitled.rejected()).isFalse();
         assertThat(untitled.job().type().prompt(untitled.job().manga().title(), untitled.job().manga().titleJp()))
                 .contains("Title: Unknown\nJapanese Title: 不明");
+    }
+
+    private EnrichmentTask violated(String body) {
+        try {
+            new Contracts(new ContractsProperties(null, null)).check(body, "enrichment-job.v1.json", null);
+        } catch (ContractViolationException violation) {
+            return steps.violated(body, violation, "m", "manga-g", "2");
+        }
+        throw new AssertionError("the schema accepts " + body);
     }
 
     @Test
@@ -215,7 +232,7 @@ class EnrichmentBeansTest {
     }
 
     @Test
-    void aFailedMessageHoldsBackTheRestOfItsGroupInThatPollOnly() {
+    void aFailedMessageHoldsBackTheRestOfItsGroupInThatPollOnly() throws Exception {
         EnrichmentTask a = steps.received("{\"manga\":{\"id\":\"a\"}}", "1", "manga-a", "1");
         EnrichmentTask b = steps.received("{\"manga\":{\"id\":\"b\"}}", "2", "manga-b", "1");
 

@@ -10,9 +10,11 @@ import java.time.ZoneOffset;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.platform.AsyncJobMetrics;
+import mangaassist.platform.contracts.ContractViolation;
 import mangaassist.platform.contracts.Contracts;
 import mangaassist.platform.contracts.ContractsProperties;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
@@ -48,24 +50,43 @@ class EnrichmentContractTest {
                 .isEmpty();
     }
 
-    /** The consumer accepts exactly the bodies the schema accepts (the flow's own check says the same). */
+    /**
+     * The consumer's edge is the schema (its route's json-validator). Both shapes on the queue are accepted and read as
+     * the same job: ours (EnrichmentSender, every field) and the seed's, written by another producer (issue #18: one
+     * job, or a batch item as "manga" with fields of its own, no priority, a null Japanese title).
+     */
     @ParameterizedTest
     @ValueSource(strings = {
             "{\"jobType\":\"catalog_enrichment\",\"enrichmentType\":\"synopsis\",\"manga\":{\"id\":\"op-1\",\"title\":\"One Piece\",\"titleJp\":\"ワンピース\"},\"priority\":\"normal\",\"requestedAt\":1700000000}",
+            "{\"jobType\":\"catalog_enrichment\",\"enrichmentType\":\"synopsis\",\"manga\":{\"id\":\"op-1\",\"title\":\"One Piece\",\"titleJp\":null,\"volumes\":107},\"requestedAt\":1700000000}",
             "{\"manga\":{\"id\":\"op-1\"}}",
-            "{\"manga\":{\"title\":\"no id\"}}",
-            "{\"manga\":{\"id\":\"op-1\"},\"enrichmentType\":\"summary\"}",
-            "{\"manga\":{\"id\":\"op-1\"},\"priority\":\"urgent\"}",
-            "{\"jobType\":\"other\",\"manga\":{\"id\":\"op-1\"}}",
-            "{\"manga\":{\"id\":\"a/b\"}}",
-            "{\"manga\":{\"id\":\"op-1\",\"titleJp\":42}}",
-            "{\"manga\":\"op-1\"}",
-            "[1,2]",
-            "not json"})
-    void theConsumerAndTheSchemaAgree(String body) {
-        boolean schemaAccepts = contracts.violations(body, "enrichment-job.v1.json").isEmpty();
-        boolean consumerAccepts = !steps.received(body, "m-1", "manga-op-1", "1").rejected();
-        assertThat(consumerAccepts).as(body).isEqualTo(schemaAccepts);
+            "{\"manga\":{\"id\":\"op-1\",\"title\":null},\"enrichmentType\":null,\"priority\":null}"})
+    void bothShapesTheSchemaAcceptsAreReadAsAJob(String body) throws Exception {
+        assertThat(contracts.violations(body, "enrichment-job.v1.json")).isEmpty();
+        EnrichmentTask task = steps.received(body, "m-1", "manga-op-1", "1");
+        assertThat(task.rejected()).as(body).isFalse();
+        assertThat(task.job().mangaId()).isEqualTo("op-1");
+        assertThat(task.job().type()).isEqualTo(EnrichmentType.SYNOPSIS);
+        assertThat(task.job().priority()).isEqualTo("normal");
+    }
+
+    /** What the consumer's hand-written checks refused, the schema refuses, at the field's path. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"manga\":{\"title\":\"no id\"}}|manga.id",
+            "{\"manga\":{\"id\":\"op-1\"},\"enrichmentType\":\"summary\"}|enrichmentType",
+            "{\"manga\":{\"id\":\"op-1\"},\"priority\":\"urgent\"}|priority",
+            "{\"jobType\":\"other\",\"manga\":{\"id\":\"op-1\"}}|jobType",
+            "{\"manga\":{\"id\":\"a/b\"}}|manga.id",
+            "{\"manga\":{\"id\":\"op-1\",\"titleJp\":42}}|manga.titleJp",
+            "{\"manga\":{\"id\":\"op-1\",\"title\":\"  \"}}|manga.title",
+            "{\"manga\":\"op-1\"}|manga",
+            "{}|manga",
+            "[1,2]|''",
+            "not json|''"})
+    void aBodyTheConsumerRefusedBreaksTheSchemaAtItsField(String body, String field) {
+        assertThat(contracts.violations(body, "enrichment-job.v1.json")).extracting(ContractViolation::field).as(body)
+                .contains(field);
     }
 
     private static String write(Object job) {

@@ -197,9 +197,10 @@ class EnrichmentFlowTest {
         Message invalid = awaitDeadLetter(m -> m.body().contains("\"summary\"") && m.body().contains(mangaId));
         awaitEnrichment(mangaId, "synopsis");
 
-        assertThat(reason(unreadable)).startsWith("INVALID_BODY");
-        assertThat(reason(invalid)).startsWith("INVALID_FIELDS").contains("manga.id is required")
-                .contains("enrichmentType must be one of synopsis|tags|recommendations");
+        // the consumer's edge (json-validator, enrichment-job.v1): the reason names each failing field path
+        assertThat(reason(unreadable)).isEqualTo("INVALID_BODY: not a JSON object; [enrichment-job.v1.json]");
+        assertThat(reason(invalid)).isEqualTo("INVALID_FIELDS: enrichmentType does not have a value in the enumeration"
+                + " [\"synopsis\", \"tags\", \"recommendations\", null]; manga.id is required; [enrichment-job.v1.json]");
         // received once each: deleted from the source by us, not moved by the redrive after 3 receives
         assertThat(unreadable.attributes()).doesNotContainKey(
                 software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN);

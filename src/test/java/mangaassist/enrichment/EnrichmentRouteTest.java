@@ -128,7 +128,7 @@ class EnrichmentRouteTest extends RouteTestSupport {
         assertThat(sent.entries().get(0).messageGroupId()).isEqualTo("manga-op-1");
         assertThat(sent.entries().get(0).messageDeduplicationId()).isEqualTo("msg-1");
         assertThat(sent.entries().get(0).messageAttributes().get(EnrichmentSteps.ATTRIBUTE_REASON).stringValue())
-                .startsWith("INVALID_FIELDS: manga is required");
+                .isEqualTo("INVALID_FIELDS: manga string found, object expected; [enrichment-job.v1.json]");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package mangaassist.inventoryevents;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import mangaassist.platform.contracts.ContractViolation;
+import mangaassist.platform.contracts.ContractViolationException;
 import mangaassist.platform.contracts.Contracts;
 import mangaassist.platform.contracts.ContractsProperties;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,36 @@ class InventoryEventsContractTest {
             readerAccepts = false;
         }
         assertThat(readerAccepts).as(record).isEqualTo(schemaAccepts);
+    }
+
+    /** The rules' consumers' edge check: the event in its envelope (or bare) against its version's schema. */
+    @Test
+    void theConsumersCheckTheEventAgainstItsVersionsSchema() throws Exception {
+        InventoryEventContract edge = new InventoryEventContract(contracts);
+        ObjectNode v1 = JSON.valueToTree(records.fromQueue(RECORD, "msg-1"));
+        ObjectNode v2 = v1.deepCopy();
+        v2.remove("previous_quantity");
+        v2.remove("new_quantity");
+        v2.put("schema_version", 2);
+        v2.putObject("quantity").put("previous", 3).put("new", 0);
+
+        for (ObjectNode detail : new ObjectNode[] {v1, v2}) {
+            String envelope = JSON.writeValueAsString(Map.of("detail-type", "inventory.depleted", "detail", detail));
+            assertThat(edge.check(envelope, null)).isSameAs(envelope);
+            assertThat(edge.check(detail.toString(), null)).isEqualTo(detail.toString());
+        }
+        // each version by its own schema: a v2 event missing its quantity is refused by v2, not read as a broken v1
+        ObjectNode brokenV2 = v2.deepCopy();
+        brokenV2.remove("quantity");
+        assertThatThrownBy(() -> edge.check(JSON.writeValueAsString(Map.of("detail", brokenV2)), null))
+                .isInstanceOfSatisfying(ContractViolationException.class, e -> assertThat(e.deadLetterReason())
+                        .isEqualTo("INVALID_FIELDS: quantity is required; [inventory-change-event.v2.json]"));
+        assertThatThrownBy(() -> edge.check("{\"detail-type\":\"inventory.updated\"}", null))
+                .isInstanceOfSatisfying(ContractViolationException.class, e -> assertThat(e.deadLetterReason())
+                        .isEqualTo("INVALID_BODY: not a JSON object; [inventory-change-event.v1.json]"));
+        assertThatThrownBy(() -> edge.check("not json", null))
+                .isInstanceOfSatisfying(ContractViolationException.class, e -> assertThat(e.deadLetterReason())
+                        .isEqualTo("INVALID_BODY: not a JSON object; [inventory-change-event.v1.json]"));
     }
 
     @Test

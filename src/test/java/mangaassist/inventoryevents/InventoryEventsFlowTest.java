@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +33,8 @@ import org.springframework.http.ResponseEntity;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
@@ -200,6 +203,78 @@ class InventoryEventsFlowTest {
         } finally {
             sqs.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, visibility)));
         }
+    }
+
+    /**
+     * The bus's three consumers check the event (the envelope's detail: v1, or v2 when it says schema_version 2) at
+     * their edge: one that breaks its schema goes to that queue's DLQ at once, received once, with the failing field
+     * paths as its reason; a valid v2 event is applied as a v1 one is.
+     */
+    @Test
+    void anEventThatBreaksItsContractGoesToItsQueuesDlqAtOnceWithItsReasonAndAValidV2OneIsApplied() throws Exception {
+        String marker = "contract-" + UUID.randomUUID();
+        ObjectNode v1 = JSON.createObjectNode().put("event_type", "inventory.updated").put("isbn", "12").put("title", marker)
+                .put("previous_quantity", 3).put("new_quantity", -1).put("warehouse_code", "TK01")
+                .put("change_source", "erp_cdc").put("timestamp_utc", Instant.now().toString()).put("correlation_id", marker);
+        ObjectNode v2 = JSON.createObjectNode().put("schema_version", 2).put("event_type", "inventory.updated")
+                .put("isbn", randomIsbn()).put("title", marker).put("warehouse_code", "TK01").put("change_source", "erp_cdc")
+                .put("timestamp_utc", Instant.now().toString()).put("correlation_id", marker);
+        v2.putObject("quantity").put("previous", 3);
+        String brokenV1 = envelope(v1);
+        String brokenV2 = envelope(v2);
+        for (String queue : List.of("manga-inventory-product-sync", "manga-inventory-cache-invalidation", "manga-inventory-reindex")) {
+            sqs.sendMessage(b -> b.queueUrl(queueUrl(queue)).messageBody(brokenV1));
+        }
+        sqs.sendMessage(b -> b.queueUrl(queueUrl("manga-inventory-cache-invalidation")).messageBody(brokenV2));
+
+        for (String queue : List.of("manga-inventory-product-sync", "manga-inventory-cache-invalidation", "manga-inventory-reindex")) {
+            Message dead = awaitDeadLetter(queue + "-dlq", m -> m.body().equals(brokenV1));
+            assertThat(dead.messageAttributes().get(InventoryEventDeadLetters.ATTRIBUTE_REASON).stringValue()).as(queue)
+                    .isEqualTo("INVALID_FIELDS: isbn does not match the regex pattern ^(\\d{9}[\\dX]|\\d{13})$;"
+                            + " new_quantity must have a minimum value of 0; [inventory-change-event.v1.json]");
+            assertThat(dead.messageAttributes().get(InventoryEventDeadLetters.ATTRIBUTE_SOURCE_MESSAGE).stringValue()).isNotBlank();
+            // sent by the consumer after its first receive, not moved by the redrive after five
+            assertThat(dead.attributes()).as(queue).doesNotContainKey(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN);
+        }
+        Message deadV2 = awaitDeadLetter("manga-inventory-cache-invalidation-dlq", m -> m.body().equals(brokenV2));
+        assertThat(deadV2.messageAttributes().get(InventoryEventDeadLetters.ATTRIBUTE_REASON).stringValue())
+                .isEqualTo("INVALID_FIELDS: quantity.new is required; [inventory-change-event.v2.json]");
+
+        // a valid v2 event on the product-sync queue: applied
+        String isbn = randomIsbn();
+        ObjectNode valid = v2.deepCopy().put("isbn", isbn).put("event_type", "inventory.updated");
+        valid.putObject("quantity").put("previous", 3).put("new", 7);
+        String validV2 = envelope(valid);
+        sqs.sendMessage(b -> b.queueUrl(queueUrl("manga-inventory-product-sync")).messageBody(validV2));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(quantity(isbn)).isEqualTo("7"));
+    }
+
+    private String queueUrl(String queue) {
+        return sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+    }
+
+    private Message awaitDeadLetter(String queue, Predicate<Message> matches) {
+        String url = queueUrl(queue);
+        return await().atMost(WAIT).until(() -> {
+            for (Message m : sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(0)
+                    .messageSystemAttributeNamesWithStrings("All").messageAttributeNames("All")).messages()) {
+                if (matches.test(m)) {
+                    sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+                    return m;
+                }
+            }
+            return null;
+        }, m -> m != null);
+    }
+
+    /** The event as the bus's rules deliver it: in its EventBridge envelope. */
+    private static String envelope(ObjectNode detail) throws Exception {
+        ObjectNode envelope = JSON.createObjectNode().put("version", "0").put("id", UUID.randomUUID().toString())
+                .put("detail-type", detail.path("event_type").asText()).put("source", "manga-assist.inventory")
+                .put("account", "000000000000").put("time", Instant.now().toString()).put("region", "ap-northeast-1");
+        envelope.putArray("resources");
+        envelope.set("detail", detail);
+        return JSON.writeValueAsString(envelope);
     }
 
     /** A valid ISBN-13 no other test uses (the products table keeps every test's items). */

@@ -7,11 +7,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.platform.ApiException;
+import mangaassist.platform.contracts.ContractViolation;
+import mangaassist.platform.contracts.ContractViolationException;
+import mangaassist.platform.contracts.Contracts;
+import mangaassist.platform.contracts.ContractsProperties;
 import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
 
@@ -43,18 +48,19 @@ class ModerationBeansTest {
                 "{\"contentId\":\"rev-42:a.b_c\",\"contentType\":\"review\",\"text\":\"面白い\",\"requestedAt\":" + NOW.getEpochSecond() + "}"));
     }
 
+    /** The fields' shape is the schema's (the API's and the consumer's json-validator); the text's limit is the configuration's. */
     @Test
-    void everyInvalidFieldIsReported() {
-        assertThatThrownBy(() -> requests.job("{\"contentId\":\"../etc\",\"contentType\":\"Review\",\"text\":\"" + "x".repeat(51) + "\"}"))
+    void aTextOverTheConfiguredLimitIsRefused() {
+        assertThatThrownBy(() -> requests.job("{\"contentId\":\"rev-1\",\"contentType\":\"review\",\"text\":\"" + "x".repeat(51) + "\"}"))
                 .isInstanceOfSatisfying(ModerationRequestException.class, e -> {
                     assertThat(e.code()).isEqualTo("INVALID_JOB");
                     assertThat(e.httpStatus()).isEqualTo(400);
-                    assertThat(e.errors()).extracting(ModerationFieldError::field).containsExactly("contentId", "contentType", "text");
-                    assertThat(e.errors().get(2).error()).isEqualTo("must be at most 50 characters");
+                    assertThat(e.errors()).extracting(ModerationFieldError::field, ModerationFieldError::error)
+                            .containsExactly(org.assertj.core.groups.Tuple.tuple("text", "must be at most 50 characters"));
                 });
-        assertThatThrownBy(() -> requests.job("{\"text\":7}")).isInstanceOfSatisfying(ModerationRequestException.class,
-                e -> assertThat(e.errors()).extracting(ModerationFieldError::error)
-                        .containsExactly("is required", "is required", "must be a string"));
+        // 50 characters (code points) pass
+        assertThat(requests.job("{\"contentId\":\"rev-1\",\"contentType\":\"review\",\"text\":\"" + "漫".repeat(50) + "\"}"))
+                .contains("漫".repeat(50));
     }
 
     @Test
@@ -69,27 +75,50 @@ class ModerationBeansTest {
 
     @Test
     void aContentIdCannotLeaveItsPrefix() {
+        Contracts contracts = new Contracts(new ContractsProperties(null, null));
         for (String id : List.of("a/b", "../x", ".hidden", "a b", "日本", "x".repeat(129))) {
-            assertThat(ModerationContent.CONTENT_ID.matcher(id).matches()).as(id).isFalse();
+            assertThat(contracts.violations(Map.of("contentId", id, "contentType", "review", "text", "x"), "moderation-job.v1.json"))
+                    .as(id).extracting(ContractViolation::field).containsExactly("contentId");
         }
-        assertThat(ModerationContent.CONTENT_ID.matcher("review:2026.12-02_x").matches()).isTrue();
+        assertThat(contracts.violations(Map.of("contentId", "review:2026.12-02_x", "contentType", "review", "text", "x"),
+                "moderation-job.v1.json")).isEmpty();
     }
 
     // --- the consumer
 
     @Test
-    void aMessageIsReadIntoATaskOrItsRejection() {
+    void aMessageIsReadIntoATaskOrItsRejection() throws Exception {
         ModerationTask task = steps.received("{\"contentId\":\"c1\",\"contentType\":\"comment\",\"text\":\"hi\"}", "m1", "2",
                 String.valueOf(Instant.parse("2026-12-01T23:59:59Z").toEpochMilli()));
-        ModerationTask unreadable = steps.received("<xml/>", "m2", "1", null);
-        ModerationTask invalid = steps.received("{\"contentId\":\"c1\"}", "m3", "1", null);
+        ModerationTask tooLong = steps.received("{\"contentId\":\"c1\",\"contentType\":\"comment\",\"text\":\"" + "x".repeat(51) + "\"}",
+                "m3", "1", null);
 
         assertThat(task.content()).isEqualTo(new ModerationContent("c1", "comment", "hi"));
         assertThat(task.receiveCount()).isEqualTo(2);
         assertThat(task.sentAt()).isEqualTo(Instant.parse("2026-12-01T23:59:59Z"));
-        assertThat(unreadable.rejection()).isEqualTo("INVALID_BODY: not a JSON object");
-        assertThat(invalid.rejection()).isEqualTo("INVALID_FIELDS: contentType is required; text is required;");
+        assertThat(tooLong.rejection()).isEqualTo("INVALID_FIELDS: text must be at most 50 characters;");
+        assertThat(tooLong.sentAt()).isEqualTo(NOW);
+    }
+
+    /** A body that breaks moderation-job.v1 (the route's json-validator): rejected with the failing field paths. */
+    @Test
+    void aMessageThatBreaksItsSchemaIsRejectedWithTheFieldPaths() {
+        ModerationTask unreadable = violated("<xml/>");
+        ModerationTask invalid = violated("{\"contentId\":\"c1\"}");
+
+        assertThat(unreadable.rejection()).isEqualTo("INVALID_BODY: not a JSON object; [moderation-job.v1.json]");
+        assertThat(invalid.rejection()).isEqualTo("INVALID_FIELDS: contentType is required; text is required; [moderation-job.v1.json]");
+        assertThat(invalid.messageId()).isEqualTo("m3");
         assertThat(invalid.sentAt()).isEqualTo(NOW);
+    }
+
+    private ModerationTask violated(String body) {
+        try {
+            new Contracts(new ContractsProperties(null, null)).check(body, "moderation-job.v1.json", null);
+        } catch (ContractViolationException violation) {
+            return steps.violated(body, violation, "m3", "1", null);
+        }
+        throw new AssertionError("the schema accepts " + body);
     }
 
     @Test
@@ -142,7 +171,13 @@ class ModerationBeansTest {
     @Test
     void aRejectedMessageGoesToTheDlqWithItsReasonAndOnlyOnceTheDlqTookIt() {
         Mockito.when(queues.deadLetters()).thenReturn("http://sqs/manga-moderation-dlq");
-        ModerationTask rejected = steps.received("", "m9", "1", null);
+        ModerationTask rejected;
+        try {
+            new Contracts(new ContractsProperties(null, null)).check("", "moderation-job.v1.json", null);
+            throw new AssertionError("the schema accepts an empty body");
+        } catch (ContractViolationException violation) {
+            rejected = steps.violated("", violation, "m9", "1", null);
+        }
 
         SendMessageBatchRequest request = steps.deadLetterRequest(rejected);
 
@@ -150,7 +185,7 @@ class ModerationBeansTest {
         assertThat(request.entries()).hasSize(1);
         assertThat(request.entries().get(0).messageBody()).isEqualTo("(empty)");
         assertThat(request.entries().get(0).messageAttributes().get(ModerationSteps.ATTRIBUTE_REASON).stringValue())
-                .isEqualTo("INVALID_BODY: not a JSON object");
+                .isEqualTo("INVALID_BODY: not a JSON object; [moderation-job.v1.json]");
         assertThat(request.entries().get(0).messageAttributes().get(ModerationSteps.ATTRIBUTE_SOURCE_MESSAGE).stringValue())
                 .isEqualTo("m9");
         assertThatThrownBy(() -> steps.deadLettered(SendMessageBatchResponse.builder()

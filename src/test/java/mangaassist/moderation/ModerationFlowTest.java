@@ -143,9 +143,11 @@ class ModerationFlowTest {
         Message unreadable = awaitDeadLetter(m -> m.body().equals("not json " + marker));
         Message invalid = awaitDeadLetter(m -> m.body().contains("../" + marker));
 
-        assertThat(reason(unreadable)).isEqualTo("INVALID_BODY: not a JSON object");
-        assertThat(reason(invalid)).startsWith("INVALID_FIELDS:").contains("contentId must be 1-128 ASCII letters")
-                .contains("contentType is required").contains("text is required");
+        // the consumer's edge (json-validator, moderation-job.v1): the reason names each failing field path
+        assertThat(reason(unreadable)).isEqualTo("INVALID_BODY: not a JSON object; [moderation-job.v1.json]");
+        assertThat(reason(invalid)).isEqualTo("INVALID_FIELDS: contentId does not match the regex pattern"
+                + " ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$; text does not match the regex pattern \\S; contentType is required;"
+                + " [moderation-job.v1.json]");
         // received once, deleted by the flow: not moved by the redrive after 3 receives
         assertThat(unreadable.attributes()).doesNotContainKey(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN);
         assertThat(invalid.attributes()).doesNotContainKey(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN);

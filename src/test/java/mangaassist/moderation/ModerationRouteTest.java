@@ -143,7 +143,7 @@ class ModerationRouteTest extends RouteTestSupport {
         SendMessageBatchRequest sent = deadLetters.getReceivedExchanges().get(0).getMessage().getBody(SendMessageBatchRequest.class);
         assertThat(sent.queueUrl()).isEqualTo("http://sqs/manga-moderation-dlq");
         assertThat(sent.entries().get(0).messageAttributes().get(ModerationSteps.ATTRIBUTE_REASON).stringValue())
-                .isEqualTo("INVALID_FIELDS: text is required;");
+                .isEqualTo("INVALID_FIELDS: text is required; [moderation-job.v1.json]");
     }
 
     @Test

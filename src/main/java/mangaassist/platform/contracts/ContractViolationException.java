@@ -45,6 +45,23 @@ public class ContractViolationException extends JsonValidationException implemen
         return reason.toString();
     }
 
+    /**
+     * The reason a queue consumer gives a message it dead-letters for breaking its schema, in the queue flows' codes
+     * (the DLQ classifier and the error metrics know them): {@code INVALID_BODY: not a JSON object [schema]} when the
+     * message is no JSON object at all, else {@code INVALID_FIELDS: manga.id is required; ... [schema]}, one entry per
+     * field path.
+     */
+    public String deadLetterReason() {
+        boolean notAnObject = ContractErrors.NOT_JSON.equals(code) || violations.stream()
+                .anyMatch(v -> v.field().isEmpty() && ("type".equals(v.keyword()) || "json".equals(v.keyword())));
+        StringBuilder reason = new StringBuilder(notAnObject ? "INVALID_BODY: not a JSON object;" : "INVALID_FIELDS:");
+        if (!notAnObject) {
+            violations.forEach(v -> reason.append(' ').append(v.field().isEmpty() ? "body" : v.field()).append(' ')
+                    .append(v.error()).append(';'));
+        }
+        return reason.append(" [").append(schemaName).append(']').toString();
+    }
+
     @Override
     public String getMessage() {
         return reason();

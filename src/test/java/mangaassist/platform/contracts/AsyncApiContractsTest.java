@@ -82,6 +82,27 @@ class AsyncApiContractsTest {
         }
     }
 
+    /**
+     * Every event type the application can publish (the InventoryChangeEvent's, in both schema versions), not only
+     * those the rules route today, is a message of the bus with its description.
+     */
+    @Test
+    void everyEventTypeTheApplicationPublishesIsAMessageOfTheBus() throws IOException {
+        Set<String> types = new TreeSet<>();
+        for (String schema : List.of("inventory-change-event.v1.json", "inventory-change-event.v2.json")) {
+            JSON.readTree(Path.of("src/main/resources/schemas", schema).toFile()).path("properties").path("event_type")
+                    .path("enum").forEach(t -> types.add(t.asText()));
+        }
+        assertThat(types).containsExactlyInAnyOrder(mangaassist.inventoryevents.InventoryChangeEvent.DEPLETED,
+                mangaassist.inventoryevents.InventoryChangeEvent.RESTOCKED, mangaassist.inventoryevents.InventoryChangeEvent.UPDATED);
+        JsonNode bus = channelsByAddress().get(TOPOLOGY.path("event-buses").path(0).path("name").asText());
+        for (String type : types) {
+            JsonNode message = resolve(bus.path("messages").path(type));
+            assertThat(message.isMissingNode()).as("a message for event type " + type).isFalse();
+            assertThat(message.path("summary").asText()).as("summary of " + type).isNotBlank();
+        }
+    }
+
     /** Every payload is one of the schemas (and the fragment exists); every example of those schemas keeps it. */
     @Test
     void everyPayloadIsAPublishedSchema() throws IOException {

@@ -65,6 +65,26 @@ class ContractsFlowTest {
         assertThat(routeIds).containsAll(catalogue.keySet());
     }
 
+    /**
+     * A queue the running routes read or write exists in the AsyncAPI document with its description (AsyncApiContractsTest
+     * holds the topology's queues to it; this holds the routes' own endpoints, whatever their properties name).
+     */
+    @Test
+    void everyQueueTheRoutesUseIsDescribedInTheAsyncApi() throws Exception {
+        JsonNode asyncApi = JSON.valueToTree(new org.yaml.snakeyaml.Yaml().load(http.getForObject("/asyncapi.yaml", String.class)));
+        Map<String, JsonNode> channels = new java.util.HashMap<>();
+        asyncApi.path("channels").forEach(c -> channels.put(c.path("address").asText(), c));
+        Set<String> queues = new TreeSet<>();
+        camelContext.getEndpoints().stream().map(e -> e.getEndpointUri()).filter(u -> u.startsWith("aws2-sqs:"))
+                .map(u -> u.replaceFirst("^aws2-sqs:(//)?", "").replaceFirst("\\?.*$", "")).forEach(queues::add);
+        assertThat(queues).as("the routes' queues").contains("manga-enrichment-queue.fifo", "manga-deferred-queue",
+                "manga-moderation-queue", "manga-inventory-cdc", "manga-inventory-product-sync");
+        for (String queue : queues) {
+            assertThat(channels).as("an AsyncAPI channel for queue " + queue).containsKey(queue);
+            assertThat(channels.get(queue).path("description").asText()).as("description of " + queue).isNotBlank();
+        }
+    }
+
     @Test
     void theOpenApiDocumentIs31AndListsEveryRouteWithItsErrorCodes() throws Exception {
         ResponseEntity<String> answer = http.getForEntity("/api/api-doc", String.class);

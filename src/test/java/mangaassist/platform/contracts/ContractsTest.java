@@ -123,6 +123,23 @@ class ContractsTest {
                 .isInstanceOf(ContractViolationException.class).hasMessageContaining("text is required");
     }
 
+    /** A queue consumer's reason for a message that breaks its schema: the queue flows' codes, the field paths, the schema. */
+    @Test
+    void aQueueMessagesReasonNamesEveryFailingFieldInTheQueueFlowsCodes() {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        assertThatThrownBy(() -> contracts.check("{\"manga\":{\"title\":\" \"},\"priority\":\"urgent\"}",
+                "enrichment-job.v1.json", exchange)).isInstanceOfSatisfying(ContractViolationException.class,
+                e -> assertThat(e.deadLetterReason()).isEqualTo("INVALID_FIELDS: manga.title does not match the regex pattern \\S;"
+                        + " manga.id is required;"
+                        + " priority does not have a value in the enumeration [\"low\", \"normal\", \"high\", null];"
+                        + " [enrichment-job.v1.json]"));
+        for (String notAnObject : List.of("not json", "[1,2]", "\"text\"")) {
+            assertThatThrownBy(() -> contracts.check(notAnObject, "moderation-job.v1.json", exchange)).as(notAnObject)
+                    .isInstanceOfSatisfying(ContractViolationException.class, e -> assertThat(e.deadLetterReason())
+                            .isEqualTo("INVALID_BODY: not a JSON object; [moderation-job.v1.json]"));
+        }
+    }
+
     /** What sync-errors answers for a violation is the published error body, with one entry per field. */
     @Test
     void theErrorBodyOfAViolationKeepsItsSchema() throws Exception {
