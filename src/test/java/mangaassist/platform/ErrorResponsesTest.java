@@ -14,9 +14,7 @@ class ErrorResponsesTest {
     void theFlowTagIsTheRouteGroupNotTheRouteIdsFirstWord() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ErrorResponses responses = new ErrorResponses(meters);
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.getRegistry().bind("errorResponses", responses);
-            camel.addRoutes(new RouteBuilder() {
+        try (DefaultCamelContext camel = answering(responses, new RouteBuilder() {
                 @Override
                 public void configure() {
                     onException(Exception.class).handled(true).bean("errorResponses", "toJson");
@@ -25,8 +23,7 @@ class ErrorResponsesTest {
                     from("direct:rest").routeId("catalog-api-search")
                             .throwException(new IllegalStateException("boom"));
                 }
-            });
-            camel.start();
+            })) {
             camel.createProducerTemplate().send("direct:events", e -> { });
             camel.createProducerTemplate().send("direct:rest", e -> { });
         }
@@ -39,16 +36,13 @@ class ErrorResponsesTest {
     @Test
     void theRequestIdIsTheClientsElseTheExchangesOwnWhichItsLogLinesCarry() throws Exception {
         ErrorResponses responses = new ErrorResponses(new SimpleMeterRegistry());
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.getRegistry().bind("errorResponses", responses);
-            camel.addRoutes(new RouteBuilder() {
+        try (DefaultCamelContext camel = answering(responses, new RouteBuilder() {
                 @Override
                 public void configure() {
                     onException(Exception.class).handled(true).bean("errorResponses", "toJson");
                     from("direct:fail").routeId("catalog-search-query").throwException(new ApiException("BAD", 400, "bad"));
                 }
-            });
-            camel.start();
+            })) {
             org.apache.camel.Exchange anonymous = camel.createProducerTemplate().send("direct:fail", e -> { });
             assertThat(anonymous.getMessage().getBody(String.class))
                     .contains("\"requestId\":\"" + anonymous.getExchangeId() + "\"");
@@ -56,5 +50,14 @@ class ErrorResponsesTest {
                     e -> e.setProperty(ErrorResponses.REQUEST_ID, "client-42"));
             assertThat(identified.getMessage().getBody(String.class)).contains("\"requestId\":\"client-42\"");
         }
+    }
+
+    /** A started Camel context with the routes, whose onException answers through {@code errorResponses}. */
+    private static DefaultCamelContext answering(ErrorResponses responses, RouteBuilder routes) throws Exception {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        camel.getRegistry().bind("errorResponses", responses);
+        camel.addRoutes(routes);
+        camel.start();
+        return camel;
     }
 }
