@@ -39,8 +39,11 @@ public record ChatProperties(WebSocket websocket, int maxMessageChars, Duration 
      * @param workerThreads  Vert.x worker threads taking the frames (parse, connection cap, rate limit, cache read);
      *                       answers that need the model run on the chat-work pool (mangaassist.chat.overload)
      * @param partialInterval streamed text is gathered this long into one partial frame
+     * @param openWait       how long a frame waits for its connection's open event (the consumer runs a connection's
+     *                       open event and its first message on two worker threads, unordered)
      */
-    public record WebSocket(String host, int port, String path, int workerThreads, Duration partialInterval) {
+    public record WebSocket(String host, int port, String path, int workerThreads, Duration partialInterval,
+                            Duration openWait) {
     }
 
     public record RateLimit(int maxMessages, Duration window) {

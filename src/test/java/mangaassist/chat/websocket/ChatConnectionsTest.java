@@ -10,13 +10,25 @@ import static org.mockito.Mockito.when;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Frames reach only their own client's connection, and a gone client costs nothing but the frame. */
+/**
+ * Frames reach only their own client's connection, a frame that overtakes its connection's open event waits for it,
+ * and a gone client costs nothing but the frame.
+ */
+// a frame that waited out OPEN_WAIT would fail here rather than pass slowly
+@Timeout(30)
 class ChatConnectionsTest {
 
+    /** Long, so that a test that waited for it would be seen to hang; none of these should wait it out. */
+    private static final Duration OPEN_WAIT = Duration.ofMinutes(1);
+
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final ChatConnections connections = new ChatConnections(meters);
+    private final ChatConnections connections = new ChatConnections(meters, OPEN_WAIT);
 
     @Test
     void aFrameGoesToItsOwnConnectionOnly() {
@@ -43,12 +55,49 @@ class ChatConnectionsTest {
 
         connections.send("c-gone", "frame");
         connections.send("c-closing", "frame");
-        connections.send("c-never", "frame");
         connections.send(null, "frame");
 
         verify(gone, never()).writeTextMessage(anyString());
         verify(closing, never()).writeTextMessage(anyString());
         // a closed socket whose close event was missed is forgotten at its first frame
+        assertThat(connections.size()).isZero();
+    }
+
+    @Test
+    void aFrameThatOvertakesItsOpenEventWaitsForIt() throws Exception {
+        ServerWebSocket socket = socket();
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> connections.send("c-early", "error frame"));
+        // the sender is waiting: nothing written yet, nothing lost
+        Thread.sleep(100);
+        assertThat(sent).isNotDone();
+
+        connections.opened("c-early", socket);
+
+        sent.get(10, TimeUnit.SECONDS);
+        verify(socket).writeTextMessage("error frame");
+    }
+
+    @Test
+    void aFrameForAConnectionWhoseOpenEventNeverComesIsDroppedAfterTheWait() {
+        ChatConnections quick = new ChatConnections(new SimpleMeterRegistry(), Duration.ofMillis(50));
+
+        quick.send("c-never", "frame");
+
+        assertThat(quick.size()).isZero();
+    }
+
+    @Test
+    void aCloseHandledBeforeItsOpenLeavesNothingOpenAndFreesAWaitingFrame() throws Exception {
+        ServerWebSocket socket = socket();
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> connections.send("c-short", "frame"));
+        Thread.sleep(100);
+
+        connections.closed("c-short");
+        sent.get(10, TimeUnit.SECONDS);
+        connections.opened("c-short", socket);
+        connections.send("c-short", "frame");
+
+        verify(socket, never()).writeTextMessage(anyString());
         assertThat(connections.size()).isZero();
     }
 
