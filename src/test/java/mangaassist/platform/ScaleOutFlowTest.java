@@ -173,13 +173,14 @@ class ScaleOutFlowTest {
             MeterRegistry secondMeters = second.getBean(MeterRegistry.class);
             double firstDone = jobsDone(firstMeters);
             double secondDone = jobsDone(secondMeters);
-            // 120 jobs in 120 message groups, queued through the first instance in batches of 10: both consume the queue
+            // 120 jobs in 120 message groups (the group is manga-<first 8 characters of mangaId>: the number comes first),
+            // queued through the first instance in batches of 10: both consume the queue
             String run = UUID.randomUUID().toString().substring(0, 8);
             List<String> mangaIds = new ArrayList<>();
             for (int b = 0; b < 12; b++) {
                 List<Map<String, Object>> jobs = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
-                    String mangaId = String.format("scale-%s-%02d", run, b * 10 + i);
+                    String mangaId = String.format("%03d-scale-%s", b * 10 + i, run);
                     mangaIds.add(mangaId);
                     jobs.add(Map.of("mangaId", mangaId, "title", "Scale-out " + mangaId));
                 }
