@@ -3,6 +3,7 @@ package mangaassist.inventoryevents;
 import java.util.Map;
 
 import mangaassist.platform.QueueUrls;
+import mangaassist.platform.contracts.ContractViolation;
 import mangaassist.platform.contracts.ContractViolationException;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -19,9 +20,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * A rules' consumer's message whose event breaks its contract: no redelivery can fix it, so it goes to its queue's DLQ
- * at once with the reason (attribute {@code failureReason}, as the job flows' dead letters carry it, and the DLQ
- * reprocessor reads), rather than being received 5 times before the queue's redrive moves it there without one.
+ * A consumer's message that breaks its contract (a CDC record, or the event of a rules' queue): no redelivery can fix
+ * it, so it goes to its queue's DLQ at once with the reason (attribute {@code failureReason}, as the job flows' dead
+ * letters carry it, and the DLQ reprocessor reads), rather than being received 5 times before the queue's redrive
+ * moves it there without one.
  */
 @Component("inventoryEventDeadLetters")
 public class InventoryEventDeadLetters {
@@ -42,15 +44,30 @@ public class InventoryEventDeadLetters {
 
     /** The message for its DLQ: its body as received, the contract's reason and its source message id as attributes. */
     public SendMessageBatchRequest request(@Body String body,
-                                           @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) ContractViolationException violation,
+                                           @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception violation,
                                            @ExchangeProperty(DEAD_LETTER_QUEUE) String queue,
                                            @Header(Sqs2Constants.MESSAGE_ID) String messageId) {
-        String reason = violation.deadLetterReason();
+        String reason = reason(violation);
         LOG.warn("Inventory event message {} breaks its contract, sent to {}: {}", messageId, queue, reason);
         return SendMessageBatchRequest.builder().queueUrl(urls.of(queue)).entries(SendMessageBatchRequestEntry.builder()
                 .id("0").messageBody(body == null || body.isEmpty() ? "(empty)" : body)
                 .messageAttributes(Map.of(ATTRIBUTE_REASON, text(reason), ATTRIBUTE_SOURCE_MESSAGE, text(messageId)))
                 .build()).build();
+    }
+
+    /**
+     * The schema's reason ({@link ContractViolationException#deadLetterReason}); for a CDC record the reader refused
+     * past its schema (an ISBN's check digit), the same INVALID_FIELDS form without a schema.
+     */
+    static String reason(Exception violation) {
+        if (violation instanceof InventoryEventRequestException refused) {
+            if (refused.errors().isEmpty()) {
+                return refused.code() + ": " + refused.userMessage("en");
+            }
+            return ContractViolationException.invalidFields(refused.errors().stream()
+                    .map(e -> new ContractViolation(e.get("field"), "reader", e.get("message"))).toList());
+        }
+        return ((ContractViolationException) violation).deadLetterReason();
     }
 
     /** Only a message the DLQ took may be deleted from the source: else fail, and it is received again. */

@@ -89,9 +89,12 @@ public class ErrorResponses {
     /**
      * The flow of the route that failed: its {@code routeGroup}. Not the route id's first word, which would tag
      * {@code inventory-events-...} as inventory and {@code catalog-cdc-...} as catalog; that word only for a route
-     * without a group (REST DSL verbs).
+     * without a group (REST DSL verbs); "unknown" without an exchange (a bean called outside a route).
      */
-    static String flow(Exchange exchange) {
+    public static String flow(Exchange exchange) {
+        if (exchange == null) {
+            return "unknown";
+        }
         Route route = exchange.getUnitOfWork() == null ? null : exchange.getUnitOfWork().getRoute();
         if (route != null && route.getGroup() != null) {
             return route.getGroup();

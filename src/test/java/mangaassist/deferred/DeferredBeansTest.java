@@ -19,8 +19,8 @@ import mangaassist.enrichment.FieldError;
 import mangaassist.platform.AsyncJobMetrics;
 import mangaassist.platform.contracts.ContractViolationException;
 import mangaassist.platform.contracts.Contracts;
-import mangaassist.platform.contracts.ContractsProperties;
 import mangaassist.support.ProfileProperties;
+import mangaassist.support.TestContracts;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
@@ -158,7 +158,7 @@ class DeferredBeansTest {
 
     private DeferredTask violated(String body, String messageId) {
         try {
-            new Contracts(new ContractsProperties(null, null)).check(body, "deferred-job.v1.json", null);
+            TestContracts.contracts().check(body, "deferred-job.v1.json", null);
         } catch (ContractViolationException violation) {
             return steps.violated(body, violation, messageId, "1");
         }

@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.platform.AsyncJobMetrics;
 import mangaassist.platform.contracts.ContractViolation;
 import mangaassist.platform.contracts.Contracts;
-import mangaassist.platform.contracts.ContractsProperties;
+import mangaassist.support.TestContracts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,7 +30,7 @@ class DeferredContractTest {
     private final DeferredRequests requests = new DeferredRequests(jobs, Clock.fixed(NOW, ZoneOffset.UTC));
     private final DeferredSteps steps = new DeferredSteps(properties, jobs, Mockito.mock(DeferredQueues.class),
             new AsyncJobMetrics(new SimpleMeterRegistry()));
-    private final Contracts contracts = new Contracts(new ContractsProperties(null, null));
+    private final Contracts contracts = TestContracts.contracts();
 
     @Test
     void theJobsWeQueueKeepTheirSchema() throws Exception {

@@ -3,7 +3,7 @@ package mangaassist.dlq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import mangaassist.platform.contracts.Contracts;
-import mangaassist.platform.contracts.ContractsProperties;
+import mangaassist.support.TestContracts;
 import org.junit.jupiter.api.Test;
 
 /** The reprocessing stats against dlq-reprocess-stats.v1. */
@@ -15,7 +15,7 @@ class DlqContractTest {
                 "http://sqs/manga-moderation-dlq", "http://sqs/manga-moderation-queue"), 10);
         run.count(DlqMessage.Outcome.REQUEUED);
         run.count(DlqMessage.Outcome.FLAGGED);
-        Contracts contracts = new Contracts(new ContractsProperties(null, null));
+        Contracts contracts = TestContracts.contracts();
 
         assertThat(run.stats()).containsEntry("requeued", 1).containsEntry("flagged", 1);
         assertThat(contracts.violations(run.stats(), "dlq-reprocess-stats.v1.json")).isEmpty();

@@ -18,8 +18,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.platform.AsyncJobMetrics;
 import mangaassist.platform.contracts.ContractViolationException;
 import mangaassist.platform.contracts.Contracts;
-import mangaassist.platform.contracts.ContractsProperties;
 import mangaassist.support.ProfileProperties;
+import mangaassist.support.TestContracts;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -182,7 +182,7 @@ class EnrichmentBeansTest {
 
     private EnrichmentTask violated(String body) {
         try {
-            new Contracts(new ContractsProperties(null, null)).check(body, "enrichment-job.v1.json", null);
+            TestContracts.contracts().check(body, "enrichment-job.v1.json", null);
         } catch (ContractViolationException violation) {
             return steps.violated(body, violation, "m", "manga-g", "2");
         }

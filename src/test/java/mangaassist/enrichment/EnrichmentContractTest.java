@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.platform.AsyncJobMetrics;
 import mangaassist.platform.contracts.ContractViolation;
 import mangaassist.platform.contracts.Contracts;
-import mangaassist.platform.contracts.ContractsProperties;
+import mangaassist.support.TestContracts;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,7 +28,7 @@ class EnrichmentContractTest {
             "manga-enrichment-dlq.fifo", "anthropic.claude-3-haiku-20240307-v1:0", 1024, 0.5, 500, Duration.ofMinutes(5),
             "manga-catalog");
 
-    private final Contracts contracts = new Contracts(new ContractsProperties(null, null));
+    private final Contracts contracts = TestContracts.contracts();
     private final EnrichmentRequests requests = new EnrichmentRequests(PROPERTIES, Clock.fixed(NOW, ZoneOffset.UTC));
     private final EnrichmentSteps steps = new EnrichmentSteps(PROPERTIES, Mockito.mock(EnrichmentQueues.class),
             new EnrichmentGroupOrder(), new AsyncJobMetrics(new SimpleMeterRegistry()));

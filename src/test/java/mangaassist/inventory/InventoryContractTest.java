@@ -7,14 +7,14 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import mangaassist.platform.contracts.Contracts;
-import mangaassist.platform.contracts.ContractsProperties;
+import mangaassist.support.TestContracts;
 import org.junit.jupiter.api.Test;
 
 /** The inventory API's answers against their schemas (inventory-item.v1, inventory-batch-*.v1). */
 class InventoryContractTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Contracts contracts = new Contracts(new ContractsProperties(null, null));
+    private final Contracts contracts = TestContracts.contracts();
 
     @Test
     void freshAndStaleItemsKeepTheirSchema() {

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import mangaassist.platform.contracts.ContractViolation;
 import mangaassist.platform.contracts.ContractViolationException;
 import mangaassist.platform.contracts.Contracts;
-import mangaassist.platform.contracts.ContractsProperties;
+import mangaassist.support.TestContracts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +35,7 @@ class InventoryEventsContractTest {
             + "\"timestamp\":\"2026-12-02T09:59:59Z\",\"table-name\":\"INVENTORY\"}}";
 
     private final InventoryChangeRecords records = new InventoryChangeRecords(PROPERTIES, Clock.fixed(NOW, ZoneOffset.UTC));
-    private final Contracts contracts = new Contracts(new ContractsProperties(null, null));
+    private final Contracts contracts = TestContracts.contracts();
 
     @Test
     void theEventWePublishKeepsItsSchema() {

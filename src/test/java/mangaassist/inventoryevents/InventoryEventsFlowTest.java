@@ -18,6 +18,7 @@ import mangaassist.chat.session.ChatCache;
 import mangaassist.chat.session.ChatCacheKey;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.eventbridge.EventBridgeEmulator;
+import mangaassist.platform.contracts.ContractViolationCounter;
 import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.AfterEach;
@@ -208,7 +209,7 @@ class InventoryEventsFlowTest {
     /**
      * The bus's three consumers check the event (the envelope's detail: v1, or v2 when it says schema_version 2) at
      * their edge: one that breaks its schema goes to that queue's DLQ at once, received once, with the failing field
-     * paths as its reason; a valid v2 event is applied as a v1 one is.
+     * paths as its reason, and counted (mangaassist.contract.violations); a valid v2 event is applied as a v1 one is.
      */
     @Test
     void anEventThatBreaksItsContractGoesToItsQueuesDlqAtOnceWithItsReasonAndAValidV2OneIsApplied() throws Exception {
@@ -222,6 +223,8 @@ class InventoryEventsFlowTest {
         v2.putObject("quantity").put("previous", 3);
         String brokenV1 = envelope(v1);
         String brokenV2 = envelope(v2);
+        double v1Before = violations("inventory-change-event.v1");
+        double v2Before = violations("inventory-change-event.v2");
         for (String queue : List.of("manga-inventory-product-sync", "manga-inventory-cache-invalidation", "manga-inventory-reindex")) {
             sqs.sendMessage(b -> b.queueUrl(queueUrl(queue)).messageBody(brokenV1));
         }
@@ -239,6 +242,9 @@ class InventoryEventsFlowTest {
         Message deadV2 = awaitDeadLetter("manga-inventory-cache-invalidation-dlq", m -> m.body().equals(brokenV2));
         assertThat(deadV2.messageAttributes().get(InventoryEventDeadLetters.ATTRIBUTE_REASON).stringValue())
                 .isEqualTo("INVALID_FIELDS: quantity.new is required; [inventory-change-event.v2.json]");
+        // counted before each was dead-lettered: once per consumer
+        assertThat(violations("inventory-change-event.v1") - v1Before).isEqualTo(3.0);
+        assertThat(violations("inventory-change-event.v2") - v2Before).isEqualTo(1.0);
 
         // a valid v2 event on the product-sync queue: applied
         String isbn = randomIsbn();
@@ -333,6 +339,12 @@ class InventoryEventsFlowTest {
     private double failedCount() {
         return meters.find("mangaassist.inventory.events.publish.failed").counters().stream()
                 .mapToDouble(c -> c.count()).sum();
+    }
+
+    private double violations(String schema) {
+        var counter = meters.find(ContractViolationCounter.METRIC).tag("flow", "inventory-events").tag("schema", schema)
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private double ignoredCount() {

@@ -16,7 +16,7 @@ import mangaassist.platform.ApiException;
 import mangaassist.platform.contracts.ContractViolation;
 import mangaassist.platform.contracts.ContractViolationException;
 import mangaassist.platform.contracts.Contracts;
-import mangaassist.platform.contracts.ContractsProperties;
+import mangaassist.support.TestContracts;
 import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
 
@@ -75,7 +75,7 @@ class ModerationBeansTest {
 
     @Test
     void aContentIdCannotLeaveItsPrefix() {
-        Contracts contracts = new Contracts(new ContractsProperties(null, null));
+        Contracts contracts = TestContracts.contracts();
         for (String id : List.of("a/b", "../x", ".hidden", "a b", "日本", "x".repeat(129))) {
             assertThat(contracts.violations(Map.of("contentId", id, "contentType", "review", "text", "x"), "moderation-job.v1.json"))
                     .as(id).extracting(ContractViolation::field).containsExactly("contentId");
@@ -114,7 +114,7 @@ class ModerationBeansTest {
 
     private ModerationTask violated(String body) {
         try {
-            new Contracts(new ContractsProperties(null, null)).check(body, "moderation-job.v1.json", null);
+            TestContracts.contracts().check(body, "moderation-job.v1.json", null);
         } catch (ContractViolationException violation) {
             return steps.violated(body, violation, "m3", "1", null);
         }
@@ -173,7 +173,7 @@ class ModerationBeansTest {
         Mockito.when(queues.deadLetters()).thenReturn("http://sqs/manga-moderation-dlq");
         ModerationTask rejected;
         try {
-            new Contracts(new ContractsProperties(null, null)).check("", "moderation-job.v1.json", null);
+            TestContracts.contracts().check("", "moderation-job.v1.json", null);
             throw new AssertionError("the schema accepts an empty body");
         } catch (ContractViolationException violation) {
             rejected = steps.violated("", violation, "m9", "1", null);

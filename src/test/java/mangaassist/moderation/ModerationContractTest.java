@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.platform.contracts.ContractViolation;
 import mangaassist.platform.contracts.Contracts;
-import mangaassist.platform.contracts.ContractsProperties;
+import mangaassist.support.TestContracts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,7 +24,7 @@ class ModerationContractTest {
             "manga-moderation-dlq", "manga-assist-async-results", "moderation-results",
             "anthropic.claude-3-haiku-20240307-v1:0", 512, 0, 50);
 
-    private final Contracts contracts = new Contracts(new ContractsProperties(null, null));
+    private final Contracts contracts = TestContracts.contracts();
     private final ModerationRequests requests = new ModerationRequests(PROPERTIES, Clock.fixed(NOW, ZoneOffset.UTC));
     private final ModerationSteps steps = new ModerationSteps(PROPERTIES, Mockito.mock(ModerationQueues.class),
             new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC));

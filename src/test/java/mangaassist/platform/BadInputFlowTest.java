@@ -31,12 +31,16 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.catalog.cdc.CatalogCdcProperties;
 import mangaassist.catalog.sync.CatalogSyncProperties;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.devstack.erp.ErpCatalog;
 import mangaassist.dlq.DlqProperties;
+import mangaassist.inventoryevents.InventoryEventDeadLetters;
+import mangaassist.platform.contracts.ContractViolationCounter;
 import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import mangaassist.support.WebSocketTestClient;
@@ -61,7 +65,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Issue #22, bad-input corpus: every case of {@code src/test/resources/bad-input/*.json} gets its clear error, and
@@ -74,14 +77,14 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * redrive's receives) with a reason attribute, the body kept as sent, no model call. The reason's text is not
  * asserted: it is the flows' checks' today, and may become a schema's;</li>
  * <li>DMS change records: refused by {@code POST /api/cdc/inventory} with their code, and from the
- * {@code manga-inventory-cdc} queue moved to its DLQ (by the queue's redrive: the consumer fails them, and they are
- * never published);</li>
+ * {@code manga-inventory-cdc} queue dead-lettered by the consumer at once with a reason (never published);</li>
  * <li>stream records: {@code manga-products} items of wrong types or missing attributes, written to DynamoDB,
  * rejected by catalog-cdc's quality gate with an error for exactly the bad fields (GET /api/catalog/quality), and a
  * valid item written after them is indexed (the stream does not stall on them);</li>
  * <li>export files: a catalog-sync export of malformed, cut, non-UTF-8 lines, ending mid-line: the run completes,
  * each bad line counted as rejected with its reason (the rejects file), the valid lines written.</li>
  * </ul>
+ * A case marked with a {@code violation} is counted by {@code mangaassist.contract.violations} under its flow and schema.
  */
 @FlowTest
 class BadInputFlowTest {
@@ -103,6 +106,8 @@ class BadInputFlowTest {
     String cdcQueue;
     @Autowired
     SqsClient sqs;
+    @Autowired
+    MeterRegistry meters;
     @Autowired
     DynamoDbClient dynamoDb;
     @Autowired
@@ -132,12 +137,14 @@ class BadInputFlowTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("restCases")
     void aBadRestBodyGetsItsErrorCode(JsonNode c) throws Exception {
+        double violationsBefore = violations(c.path("violation"));
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri(c.path("path").asText()))
                 .header("Content-Type", "application/json").header(DevelopmentKey.HEADER, DevelopmentKey.value())
                 .POST(HttpRequest.BodyPublishers.ofString(expand(c.path("body").asText()))).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertClientError(answer, c.path("status").asInt(), c.path("code").asText());
+        assertCountedOnce(c.path("violation"), violationsBefore);
     }
 
     // --- ISBNs
@@ -181,11 +188,14 @@ class BadInputFlowTest {
     @MethodSource("websocketCases")
     void aBadFrameGetsOneErrorFrameAndTheConnectionStaysOpen(JsonNode c) throws Exception {
         try (WebSocketTestClient client = ws()) {
+            double violationsBefore = violations(c.path("violation"));
             client.send(expand(c.path("frame").asText()));
 
             JsonNode frame = client.next(WAIT);
             assertThat(frame.path("status").asText()).as(frame.toString()).isEqualTo("error");
             assertThat(frame.path("code").asText()).as(frame.toString()).isEqualTo(c.path("code").asText());
+            // counted before the error frame went out
+            assertCountedOnce(c.path("violation"), violationsBefore);
             assertThat(frame.path("error").asText()).isNotBlank().doesNotContain("Exception");
             // still open and answering
             client.send("not json");
@@ -278,6 +288,10 @@ class BadInputFlowTest {
         Map<String, String> sent = new LinkedHashMap<>();   // marker -> body
         Map<String, String> names = new HashMap<>();
         Set<String> deadLetterUrls = new HashSet<>();
+        Map<JsonNode, Integer> marked = new HashMap<>();   // violation {flow, schema} -> cases marked with it
+        cases.stream().filter(c -> c.has("violation")).forEach(c -> marked.merge(c.path("violation"), 1, Integer::sum));
+        Map<JsonNode, Double> violationsBefore = new HashMap<>();
+        marked.keySet().forEach(v -> violationsBefore.put(v, violations(v)));
         for (int i = 0; i < cases.size(); i++) {
             JsonNode c = cases.get(i);
             String marker = marker("sqs", run, i);
@@ -309,6 +323,9 @@ class BadInputFlowTest {
             assertThat(m.attributes()).as(name + ": not moved by the redrive")
                     .doesNotContainKey(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN);
         });
+        // the unmarked cases may break the same schemas: at least the marked ones
+        marked.forEach((v, count) -> assertThat(violations(v) - violationsBefore.get(v)).as("violations " + v)
+                .isGreaterThanOrEqualTo(count));
         EmulatorControl bedrock = EmbeddedStack.shared().bedrock().control();
         assertThat(bedrock.requests().stream().filter(r -> r.body() != null && sent.keySet().stream()
                 .anyMatch(marker -> r.body().toString().contains(marker))).toList()).as("model calls").isEmpty();
@@ -331,35 +348,48 @@ class BadInputFlowTest {
     }
 
     /**
-     * The corpus's records on the CDC queue, its visibility 1 s while the test runs (60 s in the topology): the consumer
-     * fails each, which stays on the queue, and the queue's redrive moves it to the DLQ after its receives.
+     * The corpus's records on the CDC queue: the consumer sends each to the DLQ on its first receive (not the queue's
+     * redrive after 5, which sets DeadLetterQueueSourceArn and gives no reason), the body as sent, with its reason; each
+     * that breaks the record's schema is counted as a violation of it.
      */
     @Test
-    void aBadDmsRecordOnTheCdcQueueEndsInItsDlq() throws Exception {
+    void aBadDmsRecordOnTheCdcQueueIsDeadLetteredAtOnceWithItsReason() throws Exception {
         List<JsonNode> cases = corpus("dms.json").toList();
         String run = UUID.randomUUID().toString().substring(0, 8);
         String url = url(cdcQueue);
         TopologyProperties.Queue declared = topology.queues().stream().filter(q -> q.name().equals(cdcQueue))
                 .findFirst().orElseThrow();
+        JsonNode schema = JSON.createObjectNode().put("flow", "inventory-events").put("schema", "dms-inventory-record.v1");
+        double violationsBefore = violations(schema);
         Map<String, String> sent = new LinkedHashMap<>();
         Map<String, String> names = new HashMap<>();
-        visibility(url, Duration.ofSeconds(1));
-        try {
-            for (int i = 0; i < cases.size(); i++) {
-                String marker = marker("dms", run, i);
-                String body = cases.get(i).path("body").asText().replace("${marker}", marker);
-                sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
-                sent.put(marker, body);
-                names.put(marker, cases.get(i).toString());
-            }
-
-            Map<String, Message> dead = awaitDeadLetters(Set.of(url(declared.deadLetterQueue())), sent.keySet());
-
-            sent.forEach((marker, body) ->
-                    assertThat(dead.get(marker).body()).as(names.get(marker) + ": the body as sent").isEqualTo(body));
-        } finally {
-            visibility(url, declared.visibilityTimeout());
+        for (int i = 0; i < cases.size(); i++) {
+            String marker = marker("dms", run, i);
+            String body = cases.get(i).path("body").asText().replace("${marker}", marker);
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+            sent.put(marker, body);
+            names.put(marker, cases.get(i).toString());
         }
+
+        Map<String, Message> dead = awaitDeadLetters(Set.of(url(declared.deadLetterQueue())), sent.keySet());
+
+        int schemaReasons = 0;
+        for (Map.Entry<String, String> e : sent.entrySet()) {
+            Message m = dead.get(e.getKey());
+            String name = names.get(e.getKey());
+            assertThat(m.body()).as(name + ": the body as sent").isEqualTo(e.getValue());
+            assertThat(m.attributes()).as(name + ": not moved by the redrive")
+                    .doesNotContainKey(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN);
+            MessageAttributeValue reason = m.messageAttributes().get(InventoryEventDeadLetters.ATTRIBUTE_REASON);
+            assertThat(reason).as(name + ": a reason").isNotNull();
+            assertThat(reason.stringValue()).as(name).matches("INVALID_(FIELDS|BODY): .+").doesNotContain("Exception");
+            if (reason.stringValue().endsWith("[dms-inventory-record.v1.json]")) {
+                schemaReasons++;
+            }
+        }
+        // all but the wrong check digit, which the reader finds past the schema
+        assertThat(schemaReasons).isEqualTo(cases.size() - 1);
+        assertThat(violations(schema) - violationsBefore).isEqualTo(schemaReasons);
     }
 
     // --- stream records
@@ -497,6 +527,22 @@ class BadInputFlowTest {
 
     // --- helpers
 
+    /** mangaassist.contract.violations of a case's {@code violation} ({flow, schema}); 0 for a case without one. */
+    private double violations(JsonNode violation) {
+        if (violation.isMissingNode()) {
+            return 0;
+        }
+        Counter counter = meters.find(ContractViolationCounter.METRIC).tag("flow", violation.path("flow").asText())
+                .tag("schema", violation.path("schema").asText()).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private void assertCountedOnce(JsonNode violation, double before) {
+        if (!violation.isMissingNode()) {
+            assertThat(violations(violation) - before).as("violations " + violation).isEqualTo(1.0);
+        }
+    }
+
     private void assertClientError(HttpResponse<String> answer, int status, String code) throws IOException {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
         if ("TOMCAT".equals(code)) {
@@ -568,11 +614,6 @@ class BadInputFlowTest {
 
     private String url(String queue) {
         return sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
-    }
-
-    private void visibility(String queueUrl, Duration timeout) {
-        sqs.setQueueAttributes(b -> b.queueUrl(queueUrl)
-                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(timeout.toSeconds()))));
     }
 
     /**

@@ -5,7 +5,9 @@ import java.util.Set;
 
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
+import mangaassist.platform.contracts.ContractErrors;
 import mangaassist.platform.contracts.ContractViolation;
+import mangaassist.platform.contracts.ContractViolationCounter;
 import mangaassist.platform.contracts.ContractViolations;
 import org.apache.camel.Exchange;
 import org.apache.camel.ValidationException;
@@ -23,9 +25,16 @@ public class ChatFrameErrors implements JsonValidatorErrorHandler {
 
     static final String MESSAGE = "data.message";
 
+    private final ContractViolationCounter counter;
+
+    public ChatFrameErrors(ContractViolationCounter counter) {
+        this.counter = counter;
+    }
+
     @Override
     public void handleErrors(Exchange exchange, JsonSchema schema, Set<ValidationMessage> errors)
             throws ValidationException {
+        counter.count(exchange, ContractErrors.schemaName(schema));
         List<ContractViolation> violations = ContractViolations.of(errors);
         // a ValidationException: anything else thrown here, the endpoint would catch and hand back as "not JSON"
         throw new ChatFrameViolation(exchange, schema, code(violations, nullMessage(errors)),
@@ -34,6 +43,7 @@ public class ChatFrameErrors implements JsonValidatorErrorHandler {
 
     @Override
     public void handleErrors(Exchange exchange, JsonSchema schema, Exception e) throws ValidationException {
+        counter.count(exchange, ContractErrors.schemaName(schema));
         throw new ChatFrameViolation(exchange, schema, ChatErrorCode.INVALID_JSON, "not JSON");
     }
 

@@ -22,22 +22,27 @@ public class ContractErrors implements JsonValidatorErrorHandler {
     static final String NOT_JSON = "INVALID_JSON";
 
     private final ContractsProperties properties;
+    private final ContractViolationCounter violations;
 
-    public ContractErrors(ContractsProperties properties) {
+    public ContractErrors(ContractsProperties properties, ContractViolationCounter violations) {
         this.properties = properties;
+        this.violations = violations;
     }
 
     @Override
     public void handleErrors(Exchange exchange, JsonSchema schema, Set<ValidationMessage> errors)
             throws ValidationException {
         String name = schemaName(schema);
+        violations.count(exchange, name);
         throw new ContractViolationException(exchange, schema, name, properties.errorCode(name),
                 ContractViolations.of(errors));
     }
 
     @Override
     public void handleErrors(Exchange exchange, JsonSchema schema, Exception e) throws ValidationException {
-        throw new ContractViolationException(exchange, schema, schemaName(schema), NOT_JSON,
+        String name = schemaName(schema);
+        violations.count(exchange, name);
+        throw new ContractViolationException(exchange, schema, name, NOT_JSON,
                 List.of(new ContractViolation("", "json", "is not a JSON document")));
     }
 

@@ -39,10 +39,7 @@ public class ContractViolationException extends JsonValidationException implemen
 
     /** The reason as one line: {@code INVALID_JOB (enrichment-job.v1.json): manga.id is required; ...}. */
     public String reason() {
-        StringBuilder reason = new StringBuilder(code).append(" (").append(schemaName).append("):");
-        violations.forEach(v -> reason.append(' ').append(v.field().isEmpty() ? "body" : v.field()).append(' ')
-                .append(v.error()).append(';'));
-        return reason.toString();
+        return fields(new StringBuilder(code).append(" (").append(schemaName).append("):"), violations).toString();
     }
 
     /**
@@ -54,12 +51,22 @@ public class ContractViolationException extends JsonValidationException implemen
     public String deadLetterReason() {
         boolean notAnObject = ContractErrors.NOT_JSON.equals(code) || violations.stream()
                 .anyMatch(v -> v.field().isEmpty() && ("type".equals(v.keyword()) || "json".equals(v.keyword())));
-        StringBuilder reason = new StringBuilder(notAnObject ? "INVALID_BODY: not a JSON object;" : "INVALID_FIELDS:");
-        if (!notAnObject) {
-            violations.forEach(v -> reason.append(' ').append(v.field().isEmpty() ? "body" : v.field()).append(' ')
-                    .append(v.error()).append(';'));
-        }
-        return reason.append(" [").append(schemaName).append(']').toString();
+        String reason = notAnObject ? "INVALID_BODY: not a JSON object;" : invalidFields(violations);
+        return reason + " [" + schemaName + "]";
+    }
+
+    /**
+     * {@code INVALID_FIELDS: manga.id is required; ...}: the dead-letter reason of field faults, also of those a flow's
+     * reader finds past its schema (a wrong ISBN check digit).
+     */
+    public static String invalidFields(List<ContractViolation> violations) {
+        return fields(new StringBuilder("INVALID_FIELDS:"), violations).toString();
+    }
+
+    private static StringBuilder fields(StringBuilder reason, List<ContractViolation> violations) {
+        violations.forEach(v -> reason.append(' ').append(v.field().isEmpty() ? "body" : v.field()).append(' ')
+                .append(v.error()).append(';'));
+        return reason;
     }
 
     @Override

@@ -31,15 +31,18 @@ public class Contracts {
 
     private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
     private final ContractsProperties properties;
+    private final ContractViolationCounter counter;
 
-    public Contracts(ContractsProperties properties) {
+    public Contracts(ContractsProperties properties, ContractViolationCounter counter) {
         this.properties = properties;
+        this.counter = counter;
     }
 
     /** The message unchanged when it keeps its schema; else a {@link ContractViolationException} with the reasons. */
     public Object check(Object message, String schemaName, Exchange exchange) throws ContractViolationException {
         List<ContractViolation> violations = violations(message, schemaName);
         if (!violations.isEmpty()) {
+            counter.count(exchange, schemaName);
             throw new ContractViolationException(exchange, schema(schemaName), schemaName,
                     properties.errorCode(schemaName), violations);
         }

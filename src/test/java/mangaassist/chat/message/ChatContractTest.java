@@ -11,7 +11,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
 import mangaassist.chat.model.ModelReply;
 import mangaassist.platform.contracts.Contracts;
-import mangaassist.platform.contracts.ContractsProperties;
+import mangaassist.support.TestContracts;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ChatContractTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Contracts contracts = new Contracts(new ContractsProperties(null, null));
+    private final Contracts contracts = TestContracts.contracts();
 
     @Test
     void everyFrameWeSendKeepsItsSchema() {
@@ -62,7 +62,7 @@ class ChatContractTest {
             assertThat(new ChatMessageParser().parse(frame).message()).isNotBlank();
             return;
         }
-        assertThatThrownBy(() -> new ChatFrameErrors().handleErrors(new DefaultExchange(new DefaultCamelContext()), schema, errors))
+        assertThatThrownBy(() -> new ChatFrameErrors(TestContracts.counter()).handleErrors(new DefaultExchange(new DefaultCamelContext()), schema, errors))
                 .isInstanceOfSatisfying(ChatFrameViolation.class, e -> assertThat(e.code()).isEqualTo(expected));
     }
 
@@ -73,13 +73,13 @@ class ChatContractTest {
         assertThat(schema.validate(JSON.readTree("{\"data\":{\"message\":\"" + limit + "\"}}"))).isEmpty();
         Set<ValidationMessage> errors = schema.validate(JSON.readTree("{\"data\":{\"message\":\"" + limit + "あ\"}}"));
 
-        assertThatThrownBy(() -> new ChatFrameErrors().handleErrors(new DefaultExchange(new DefaultCamelContext()), schema, errors))
+        assertThatThrownBy(() -> new ChatFrameErrors(TestContracts.counter()).handleErrors(new DefaultExchange(new DefaultCamelContext()), schema, errors))
                 .isInstanceOfSatisfying(ChatFrameViolation.class, e -> {
                     assertThat(e.code()).isEqualTo("MESSAGE_TOO_LONG");
                     assertThat(e.httpStatus()).isEqualTo(413);
                 });
         // not JSON at all
-        assertThatThrownBy(() -> new ChatFrameErrors().handleErrors(new DefaultExchange(new DefaultCamelContext()), schema,
+        assertThatThrownBy(() -> new ChatFrameErrors(TestContracts.counter()).handleErrors(new DefaultExchange(new DefaultCamelContext()), schema,
                 new java.io.IOException("Unexpected character")))
                 .isInstanceOfSatisfying(ChatFrameViolation.class, e -> assertThat(e.code()).isEqualTo("INVALID_JSON"));
     }
@@ -95,7 +95,7 @@ class ChatContractTest {
             "{not json                              | INVALID_JSON     | 400"})
     void theCodeSurvivesCamelsJsonValidator(String frame, String code, int status) throws Exception {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.getRegistry().bind("chatFrameErrors", new ChatFrameErrors());
+            camel.getRegistry().bind("chatFrameErrors", new ChatFrameErrors(TestContracts.counter()));
             camel.start();
             String body = frame.replace("TOO_LONG", "あ".repeat(4001));
             Exchange answer = camel.createProducerTemplate().request(

@@ -15,6 +15,7 @@ import mangaassist.support.Chromium;
 import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import mangaassist.support.RequiresChromium;
+import mangaassist.support.TestContracts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -66,7 +67,7 @@ class ApiDocsPageBrowserTest {
             assertThat(item.path("title").asText()).contains("ワンピース");
             assertThat(item.path("quantityAvailable").isInt()).as(item.toString()).isTrue();
             // what the page shows is the published answer
-            assertThat(new Contracts(new ContractsProperties(null, null)).violations(item, "inventory-item.v1.json")).isEmpty();
+            assertThat(TestContracts.contracts().violations(item, "inventory-item.v1.json")).isEmpty();
 
             // GET /dlq/{queue}/flagged needs a key with the dlq scope: without one, the filter's 401 and its JSON error
             WebElement flagged = operation(wait, "get", "/dlq/{queue}/flagged");

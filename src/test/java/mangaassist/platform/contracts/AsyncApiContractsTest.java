@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import mangaassist.support.TestContracts;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -29,7 +30,7 @@ class AsyncApiContractsTest {
     private static final JsonNode ASYNCAPI = yaml("static/asyncapi.yaml");
     private static final JsonNode TOPOLOGY = yaml("platform/topology.yaml").path("mangaassist").path("topology");
     private static final JsonNode APPLICATION = yaml("application.yaml");
-    private final Contracts contracts = new Contracts(new ContractsProperties(null, null));
+    private final Contracts contracts = TestContracts.contracts();
 
     @Test
     void itIsAsyncApi3WithTheChatWebSocketAtItsConfiguredPath() {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
+import mangaassist.support.TestContracts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
@@ -164,7 +165,7 @@ class ContractsFlowTest {
         assertThat(notJson.getStatusCode().value()).isEqualTo(400);
         assertThat(notJson.getBody().path("code").asText()).isEqualTo("INVALID_JSON");
         // every error answer keeps the published error body
-        Contracts contracts = new Contracts(new ContractsProperties(null, null));
+        Contracts contracts = TestContracts.contracts();
         for (ResponseEntity<JsonNode> answer : List.of(batch, isbns, notJson)) {
             assertThat(contracts.violations(answer.getBody(), "error-body.v1.json")).as(answer.getBody().toString()).isEmpty();
         }

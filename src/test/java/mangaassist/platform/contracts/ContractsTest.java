@@ -20,6 +20,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mangaassist.platform.ErrorResponses;
+import mangaassist.support.TestContracts;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -34,7 +35,7 @@ class ContractsTest {
     private static final Path SCHEMAS = Path.of("src/main/resources/schemas");
     private static final ContractsProperties PROPERTIES = new ContractsProperties(
             Map.of("moderation-job.v1.json", "INVALID_JOB", "enrichment-batch-request.v1.json", "INVALID_JOB"), null);
-    private final Contracts contracts = new Contracts(PROPERTIES);
+    private final Contracts contracts = new Contracts(PROPERTIES, TestContracts.counter());
 
     static Stream<String> schemaNames() throws IOException {
         try (Stream<Path> files = Files.list(SCHEMAS)) {
@@ -98,7 +99,8 @@ class ContractsTest {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         JsonSchema schema = contracts.schema("moderation-job.v1.json");
         Set<ValidationMessage> errors = schema.validate(JSON.createObjectNode().put("contentId", "ok"));
-        ContractErrors handler = new ContractErrors(PROPERTIES);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ContractErrors handler = new ContractErrors(PROPERTIES, new ContractViolationCounter(meters));
 
         assertThatThrownBy(() -> handler.handleErrors(exchange, schema, errors))
                 .isInstanceOfSatisfying(ContractViolationException.class, e -> {
@@ -112,6 +114,9 @@ class ContractsTest {
         assertThatThrownBy(() -> handler.handleErrors(exchange, schema, new IOException("Unexpected character")))
                 .isInstanceOfSatisfying(ContractViolationException.class, e -> assertThat(e.code()).isEqualTo("INVALID_JSON"));
         assertThat(PROPERTIES.errorCode("unknown.v1.json")).isEqualTo("INVALID_REQUEST");
+        // both counted, under the schema's name (outside a route: flow "unknown")
+        assertThat(meters.get(ContractViolationCounter.METRIC).tag("schema", "moderation-job.v1").tag("flow", "unknown")
+                .counter().count()).isEqualTo(2.0);
     }
 
     @Test
@@ -146,7 +151,7 @@ class ContractsTest {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         JsonSchema schema = contracts.schema("moderation-job.v1.json");
         try {
-            new ContractErrors(PROPERTIES).handleErrors(exchange, schema, schema.validate(JSON.createObjectNode()));
+            new ContractErrors(PROPERTIES, TestContracts.counter()).handleErrors(exchange, schema, schema.validate(JSON.createObjectNode()));
         } catch (ContractViolationException e) {
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT, e);
         }
