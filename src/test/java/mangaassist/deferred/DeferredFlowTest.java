@@ -24,6 +24,7 @@ import mangaassist.devstack.bedrock.Fault;
 import mangaassist.platform.AsyncJobMetrics;
 import mangaassist.platform.TopologyProperties;
 import mangaassist.support.CallbackReceiver;
+import mangaassist.support.DeadLetters;
 import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.apache.camel.CamelContext;
@@ -419,15 +420,7 @@ class DeferredFlowTest {
 
     /** Takes the first DLQ message that matches off the DLQ; others stay visible for their own tests. */
     private Message awaitDeadLetter(Predicate<Message> matches) {
-        return await().atMost(WAIT).until(() -> {
-            List<Message> found = deadLetters(matches);
-            if (found.isEmpty()) {
-                return null;
-            }
-            Message m = found.get(0);
-            sqs.deleteMessage(b -> b.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
-            return m;
-        }, m -> m != null);
+        return DeadLetters.await(sqs, dlqUrl, matches, WAIT);
     }
 
     private List<Message> deadLetters(Predicate<Message> matches) {

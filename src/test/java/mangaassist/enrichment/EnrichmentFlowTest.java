@@ -18,6 +18,7 @@ import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.devstack.bedrock.Fault;
 import mangaassist.platform.TopologyProperties;
+import mangaassist.support.DeadLetters;
 import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.AfterEach;
@@ -429,29 +430,12 @@ class EnrichmentFlowTest {
 
     /** Takes the first DLQ message that matches off the DLQ; others stay visible for their own tests. */
     private Message awaitDeadLetter(Predicate<Message> matches) {
-        return await().atMost(WAIT).until(() -> {
-            for (Message m : sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10).visibilityTimeout(0)
-                    .messageSystemAttributeNamesWithStrings("All").messageAttributeNames("All")).messages()) {
-                if (matches.test(m)) {
-                    sqs.deleteMessage(b -> b.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
-                    return m;
-                }
-            }
-            return null;
-        }, m -> m != null);
+        return DeadLetters.await(sqs, dlqUrl, matches, WAIT);
     }
 
     /** Takes every DLQ message that matches off the DLQ (one receive of up to 10); others stay for their own tests. */
     private List<Message> takeDeadLetters(Predicate<Message> matches) {
-        List<Message> taken = new ArrayList<>();
-        for (Message m : sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10).visibilityTimeout(0)
-                .messageSystemAttributeNamesWithStrings("All").messageAttributeNames("All")).messages()) {
-            if (matches.test(m)) {
-                sqs.deleteMessage(b -> b.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
-                taken.add(m);
-            }
-        }
-        return taken;
+        return DeadLetters.take(sqs, dlqUrl, matches, 10);
     }
 
     private static String reason(Message message) {

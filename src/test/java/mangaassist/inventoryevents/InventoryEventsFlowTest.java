@@ -19,6 +19,7 @@ import mangaassist.chat.session.ChatCacheKey;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.eventbridge.EventBridgeEmulator;
 import mangaassist.platform.contracts.ContractViolationCounter;
+import mangaassist.support.DeadLetters;
 import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.AfterEach;
@@ -260,17 +261,7 @@ class InventoryEventsFlowTest {
     }
 
     private Message awaitDeadLetter(String queue, Predicate<Message> matches) {
-        String url = queueUrl(queue);
-        return await().atMost(WAIT).until(() -> {
-            for (Message m : sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(0)
-                    .messageSystemAttributeNamesWithStrings("All").messageAttributeNames("All")).messages()) {
-                if (matches.test(m)) {
-                    sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
-                    return m;
-                }
-            }
-            return null;
-        }, m -> m != null);
+        return DeadLetters.await(sqs, queueUrl(queue), matches, WAIT);
     }
 
     /** The event as the bus's rules deliver it: in its EventBridge envelope. */

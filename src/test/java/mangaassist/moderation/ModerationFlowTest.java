@@ -18,6 +18,7 @@ import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.devstack.bedrock.Fault;
 import mangaassist.platform.TopologyProperties;
+import mangaassist.support.DeadLetters;
 import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.AfterEach;
@@ -272,16 +273,7 @@ class ModerationFlowTest {
 
     /** Takes the first DLQ message that matches off the DLQ; others stay visible for their own tests. */
     private Message awaitDeadLetter(Predicate<Message> matches) {
-        return await().atMost(WAIT).until(() -> {
-            for (Message m : sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10).visibilityTimeout(0)
-                    .messageSystemAttributeNamesWithStrings("All").messageAttributeNames("All")).messages()) {
-                if (matches.test(m)) {
-                    sqs.deleteMessage(b -> b.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
-                    return m;
-                }
-            }
-            return null;
-        }, m -> m != null);
+        return DeadLetters.await(sqs, dlqUrl, matches, WAIT);
     }
 
     private static String reason(Message message) {
