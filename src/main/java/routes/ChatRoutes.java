@@ -7,12 +7,12 @@ import mangaassist.chat.intent.ChatInventorySteps;
 import mangaassist.chat.message.ChatException;
 import mangaassist.chat.message.ChatMessage;
 import mangaassist.chat.model.ChatModelCalls;
-import mangaassist.chat.overload.ChatWorkQueue;
 import mangaassist.chat.session.ChatSessions;
 import mangaassist.chat.session.History;
 import mangaassist.inventory.InventoryItem;
 import mangaassist.platform.ErrorResponses;
 import org.apache.camel.AggregationStrategy;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.ddb.Ddb2Constants;
@@ -36,9 +36,13 @@ import org.springframework.stereotype.Component;
  *
  * <p>{@code GET /api/chat/config} (chat-config) tells the chat page ({@code static/index.html}) the WebSocket URL.
  *
- * <p>Error handling (camel/error-handling.camel.yaml): the edge routes (chat-websocket, chat-rest, chat-config)
- * use {@code sync-errors}, so every client message gets exactly one reply or one error frame and the connection
- * stays open; the routes they call use {@code caller-errors}, so a failure goes back to the edge at once and is
+ * <p>A WebSocket message holds its Vert.x worker thread only until it is refused, answered from the cache or admitted
+ * to the bounded work queue ({@link #WORK}); its answer is worked on and sent by chat-work. A REST request waits for
+ * its answer there.
+ *
+ * <p>Error handling (camel/error-handling.camel.yaml): the edge routes (chat-websocket, chat-rest, chat-config, and
+ * chat-work, where nobody waits for a WebSocket message any more) use {@code sync-errors}, so every client message
+ * gets exactly one reply or one error frame and the connection stays open; the routes they call use {@code caller-errors}, so a failure goes back to the edge at once and is
  * answered there; chat-remember, off the reply's path, uses {@code background-errors} (redelivered, then logged).
  */
 @Component
@@ -47,6 +51,13 @@ public class ChatRoutes extends RouteBuilder {
     static final String WEBSOCKET = "vertx-websocket:{{mangaassist.chat.websocket.host}}:"
             + "{{mangaassist.chat.websocket.port}}{{mangaassist.chat.websocket.path}}";
     static final String TO_CLIENT = "direct:chat-reply";
+    /**
+     * The bounded work queue of the answers that need the model: admission (ChatWorkQueue) keeps what waits within
+     * queue-capacity before a message is put here, the size only guards it. IfReplyExpected (seda's default): a
+     * REST request waits for its answer (no timeout of its own: the model calls have theirs), a WebSocket frame is
+     * handed over with its completions (its connection slot and queue place are given back when its answer is done).
+     */
+    static final String WORK = "seda:chat-work?size={{mangaassist.chat.overload.queue-capacity}}&timeout=0";
     static final String SESSIONS = "aws2-ddb://{{mangaassist.chat.sessions-table}}";
     static final String BEDROCK = "aws-bedrock:chat?operation=invokeTextModel&pojoRequest=true"
             + "&modelId={{mangaassist.chat.models.fast}}";
@@ -69,12 +80,10 @@ public class ChatRoutes extends RouteBuilder {
 
     private final ChatModelCalls modelCalls;
     private final ChatInventorySteps inventorySteps;
-    private final ChatWorkQueue workQueue;
 
-    public ChatRoutes(ChatModelCalls modelCalls, ChatInventorySteps inventorySteps, ChatWorkQueue workQueue) {
+    public ChatRoutes(ChatModelCalls modelCalls, ChatInventorySteps inventorySteps) {
         this.modelCalls = modelCalls;
         this.inventorySteps = inventorySteps;
-        this.workQueue = workQueue;
     }
 
     @Override
@@ -94,8 +103,12 @@ public class ChatRoutes extends RouteBuilder {
                     .otherwise()
                         // where sync-errors sends the error frame of a failed message: to this client
                         .setProperty(ErrorResponses.REPLY_TO, constant(TO_CLIENT))
+                        // a frame expects no reply on its exchange (every frame to the client leaves through
+                        // chat-reply): chat-handle hands an admitted message to chat-work without waiting for its
+                        // answer, and this Vert.x worker thread, which the consumer holds until the route is done, is
+                        // free for the next frame
+                        .setExchangePattern(ExchangePattern.InOnly)
                         .to("direct:chat-handle")
-                        .to(TO_CLIENT).id("chat-answer")
                 .end();
 
         // every frame to its own client: partials, answers and the sync-errors error frames (replyTo)
@@ -131,7 +144,7 @@ public class ChatRoutes extends RouteBuilder {
 
         from("direct:chat-handle").routeId("chat-handle")
                 .routeGroup(FLOW)
-                .routeDescription("One chat message: inbound transform, connection cap, rate limit, cache (a hit is answered here), else chat-work")
+                .routeDescription("One chat message: inbound transform, connection cap, rate limit, cache (a hit is answered here), else admitted to chat-work or refused at once")
                 .routeConfigurationId(CALLER_ERRORS)
                 // the frame against its contract (schemas/chat-request.v1.json), with chat's error codes (ChatFrameErrors)
                 .to(REQUEST_CONTRACT).id("chat-request-contract")
@@ -152,21 +165,23 @@ public class ChatRoutes extends RouteBuilder {
                     .when(simple("${body.cacheHit}"))
                         // served during overload too: a cache hit costs no worker
                         .bean("chatSteps", "cachedAnswer")
+                        .to("direct:chat-answer")
                     .otherwise()
-                        .to("direct:chat-work")
-                .end()
-                .removeHeaders("*", VertxWebsocketConstants.CONNECTION_KEY)
-                // compact, as the partial and error frames
-                .bean("chatSteps", "json");
+                        // admission control: a message that needs the model waits for a worker of chat-work only
+                        // when its answer is expected within the time budget; otherwise it is refused at once
+                        // (OVERLOADED)
+                        .bean("chatWorkQueue", "admit").id("chat-work-admit")
+                        // a REST request (InOut) waits here for its answer; a WebSocket frame (InOnly) does not
+                        .to(WORK).id("chat-work-queue")
+                .end();
 
-        // admission control: a message that needs the model waits for a worker of the bounded chat-work pool only
-        // when its answer is expected within the time budget; otherwise it is refused at once (OVERLOADED)
-        from("direct:chat-work").routeId("chat-work")
+        // a worker of the bounded pool (seda consumers): history, intent, model, cache write, answer. It is the edge
+        // of a WebSocket message from here (nobody waits for it): sync-errors answers a failure with one error frame
+        // (replyTo); a REST request gets the same error body back as its reply
+        from(WORK + "&concurrentConsumers={{mangaassist.chat.overload.workers}}").routeId("chat-work")
                 .routeGroup(FLOW)
-                .routeDescription("A fresh answer: admitted to the bounded work queue or refused at once; then history, intent, model, cache write, reply")
-                .routeConfigurationId(CALLER_ERRORS)
-                .bean("chatWorkQueue", "admit").id("chat-work-admit")
-                .threads().executorService(workQueue.workers()).id("chat-work-queue")
+                .routeDescription("A fresh answer on a worker of the bounded work queue: history, intent, model, cache write, answer")
+                .routeConfigurationId(SYNC_ERRORS)
                 .bean("chatWorkQueue", "started").id("chat-work-started")
                 .to("direct:chat-history")
                 .bean("chatSteps", "intent").id("chat-intent")
@@ -183,7 +198,20 @@ public class ChatRoutes extends RouteBuilder {
                     .bean("chatCache", "store").id("chat-cache-write")
                 .end()
                 .wireTap("direct:chat-remember").id("chat-remember-tap")
-                .bean("chatSteps", "answer");
+                .bean("chatSteps", "answer")
+                .to("direct:chat-answer");
+
+        // the answer frame, cached or fresh: to the WebSocket client, or as the REST reply's body
+        from("direct:chat-answer").routeId("chat-answer")
+                .routeGroup(FLOW)
+                .routeDescription("The answer as compact JSON: sent to its WebSocket client through chat-reply, or the REST reply")
+                .routeConfigurationId(CALLER_ERRORS)
+                .removeHeaders("*", VertxWebsocketConstants.CONNECTION_KEY)
+                // compact, as the partial and error frames
+                .bean("chatSteps", "json")
+                .filter(header(VertxWebsocketConstants.CONNECTION_KEY).isNotNull())
+                    .to(TO_CLIENT).id("chat-answer-send")
+                .end();
 
         // the latest turns came with the admission when Redis holds them (none for a new session);
         // DynamoDB, the record, is asked when Redis cannot tell

@@ -16,7 +16,8 @@ public class ChatConfiguration {
 
     /**
      * The WebSocket consumer takes each message on a Vert.x worker thread (default pool: 20): parse, rate limit and
-     * cache read; an answer that needs the model goes on on the chat-work pool ({@code ChatWorkQueue}).
+     * cache read and admission; an answer that needs the model is handed to the chat-work queue ({@code ChatWorkQueue})
+     * without waiting for it, so that the thread takes the next frame.
      */
     @Bean
     public VertxOptions chatVertxOptions(ChatProperties chat) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -510,7 +511,7 @@ class ChatRouteTest extends RouteTestSupport {
         template.sendBodyAndHeader("direct:chat-websocket", message("s-ws-1", "Who wrote Monster?", "fast"),
                 VertxWebsocketConstants.CONNECTION_KEY, "ws-1");
 
-        List<JsonNode> frames = frames(client, "ws-1");
+        List<JsonNode> frames = untilFinal(client, "ws-1");
         assertThat(frames).as(frames.toString()).extracting(f -> f.path("status").asText())
                 .containsExactly("partial", "partial", "partial", "success");
         assertThat(frames.subList(0, 3)).extracting(f -> f.path("data").path("delta").asText()).containsExactlyElementsOf(deltas);
@@ -529,6 +530,32 @@ class ChatRouteTest extends RouteTestSupport {
     }
 
     @Test
+    void anAdmittedWebSocketMessageGivesItsSenderBackBeforeItsAnswerIsWorkedOn() throws Exception {
+        MockEndpoint client = camelContext.getEndpoint("mock:client", MockEndpoint.class);
+        // the model goes on past its first delta only once the sender (the WebSocket consumer's thread) is free again:
+        // were it held until the answer, the model would wait here in vain
+        CountDownLatch senderFree = new CountDownLatch(1);
+        AtomicBoolean freedFirst = new AtomicBoolean();
+        when(streams.invokeModelWithResponseStream(any(InvokeModelWithResponseStreamRequest.class),
+                any(InvokeModelWithResponseStreamResponseHandler.class))).thenAnswer(call -> modelStream(
+                        call.getArgument(1), List.of("Yes, ", "it is."), () -> {
+                            try {
+                                freedFirst.set(senderFree.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }, null));
+
+        template.sendBodyAndHeader("direct:chat-websocket", message("s-ws-5", "Is Monster finished?", "fast"),
+                VertxWebsocketConstants.CONNECTION_KEY, "ws-5");
+        senderFree.countDown();
+
+        assertThat(untilFinal(client, "ws-5")).extracting(f -> f.path("status").asText())
+                .containsExactly("partial", "partial", "success");
+        assertThat(freedFirst).isTrue();
+    }
+
+    @Test
     void aWebSocketStreamThatFailsMidwayEndsWithOneErrorFrameAndNoPartialAfterIt() throws Exception {
         MockEndpoint client = camelContext.getEndpoint("mock:client", MockEndpoint.class);
         // the model writes a delta, which reaches the client, then fails
@@ -541,7 +568,7 @@ class ChatRouteTest extends RouteTestSupport {
                 VertxWebsocketConstants.CONNECTION_KEY, "ws-2");
 
         // the fast model has no fallback: the client is told, once, after what it was already sent
-        List<JsonNode> frames = frames(client, "ws-2");
+        List<JsonNode> frames = untilFinal(client, "ws-2");
         assertThat(frames).as(frames.toString()).extracting(f -> f.path("status").asText() + ":" + f.path("code").asText())
                 .containsExactly("partial:", "error:MODEL_THROTTLED");
     }
@@ -563,10 +590,10 @@ class ChatRouteTest extends RouteTestSupport {
                 message("s-ws-3", "Please recommend a long-running seinen series with a memorable ending", "quality"),
                 VertxWebsocketConstants.CONNECTION_KEY, "ws-3");
 
-        assertThat(models).containsExactly(SONNET, HAIKU);
-        assertThat(frames(client, "ws-3")).extracting(f -> f.path("status").asText() + ":"
+        assertThat(untilFinal(client, "ws-3")).extracting(f -> f.path("status").asText() + ":"
                 + f.path("data").path(f.path("status").asText().equals("partial") ? "delta" : "message").asText())
                 .containsExactly("partial:Try ", "partial:Pluto.", "success:Try Pluto.");
+        assertThat(models).containsExactly(SONNET, HAIKU);
     }
 
     @Test
@@ -575,7 +602,7 @@ class ChatRouteTest extends RouteTestSupport {
 
         template.sendBodyAndHeader("direct:chat-websocket", "{not json", VertxWebsocketConstants.CONNECTION_KEY, "ws-4");
 
-        assertThat(frames(client, "ws-4")).singleElement().satisfies(f -> {
+        assertThat(untilFinal(client, "ws-4")).singleElement().satisfies(f -> {
             assertThat(f.path("status").asText()).isEqualTo("error");
             assertThat(f.path("code").asText()).isEqualTo("INVALID_JSON");
         });
@@ -623,6 +650,16 @@ class ChatRouteTest extends RouteTestSupport {
     private static ThrottlingException throttled() {
         return (ThrottlingException) ThrottlingException.builder().message("slow down")
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").build()).build();
+    }
+
+    /**
+     * The frames of one connection up to its final (answer or error) frame, in order: the answer of an admitted message
+     * is sent from chat-work after the WebSocket route has returned.
+     */
+    private static List<JsonNode> untilFinal(MockEndpoint client, String connectionKey) throws Exception {
+        await().atMost(WAIT).until(() -> frames(client, connectionKey).stream()
+                .anyMatch(f -> !"partial".equals(f.path("status").asText())));
+        return frames(client, connectionKey);
     }
 
     /** The frames sent to one connection so far, in order. */

@@ -3,14 +3,10 @@ package mangaassist.chat.overload;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
-import jakarta.annotation.PreDestroy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
@@ -26,9 +22,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Admission control of chat work (issue: chat under overload). The answers that need the model run on a bounded
- * pool ({@link #workers()}: {@code workers} threads, a queue of {@code queue-capacity}, the chat route's
- * {@code threads()} step); a message is admitted to it only when the {@link AdmissionRule} expects its answer
+ * Admission control of chat work (issue: chat under overload). The answers that need the model run on the bounded
+ * work queue of the chat routes ({@code seda:chat-work}: {@code workers} consumers, at most {@code queue-capacity}
+ * waiting); a message is admitted to it only when the {@link AdmissionRule} expects its answer
  * within the time budget, and is otherwise refused at once with {@code OVERLOADED} and a retry hint. Cache hits
  * never enter the queue. A WebSocket connection has at most {@code max-in-flight-per-connection} messages in flight.
  *
@@ -41,7 +37,7 @@ import org.springframework.stereotype.Component;
  * (reason shutdown, with {@code shutdown-retry-after}: the client reconnects, to another instance), and the stop
  * waits up to the time budget for the admitted answers to finish. {@link #start()} admits again (a stop in a test).
  *
- * <p>The limits can be changed at run time ({@link #setWorkers}, {@link #setQueueCapacity},
+ * <p>The limits can be changed at run time ({@link #setWorkers} and {@link #setQueueCapacity} up to the configured ones,
  * {@link #setMaxInFlightPerConnection}; {@link #restoreSettings} goes back to the properties): an operator's lever,
  * and how the flow tests create pressure without a context of their own.
  */
@@ -59,7 +55,6 @@ public class ChatWorkQueue implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(ChatWorkQueue.class);
 
     private final ChatOverloadProperties settings;
-    private final ThreadPoolExecutor pool;
     private final AdmissionRule rule;
     private final long shutdownRetryAfterMs;
     private final long budgetNanos;
@@ -71,6 +66,8 @@ public class ChatWorkQueue implements SmartLifecycle {
     private final Map<AdmissionRule.Reason, Counter> refusals = new EnumMap<>(AdmissionRule.Reason.class);
     private final Object idle = new Object();
     private final Object admission = new Object();
+    /** Guards {@link #inService} against {@link #workers}: a worker takes a message only while fewer are in service. */
+    private final Object workerFree = new Object();
 
     private volatile int workers;
     private volatile int capacity;
@@ -84,17 +81,6 @@ public class ChatWorkQueue implements SmartLifecycle {
         this.shutdownRetryAfterMs = settings.shutdownRetryAfter().toMillis();
         this.serviceTime = new ServiceTime(settings.initialServiceTime().toNanos(), settings.serviceTimeWeight());
         this.drainRate = new DrainRate(settings.drainWindow().toNanos());
-        // the JDK's bounded pool; it never rejects: admission keeps the number waiting within the queue's capacity
-        // before a message is handed to it. Not Camel's ExecutorServiceManager: a lifecycle bean that depends on the
-        // CamelContext makes Spring start the context early, before its routes are added (REST answered 404)
-        AtomicInteger threads = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(Math.max(1, settings.queueCapacity())),
-                r -> {
-                    Thread t = new Thread(r, "chat-work-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
         restoreSettings();
         for (AdmissionRule.Reason reason : AdmissionRule.Reason.values()) {
             refusals.put(reason, Counter.builder(REFUSALS).description("Chat messages refused at once (OVERLOADED)")
@@ -109,11 +95,6 @@ public class ChatWorkQueue implements SmartLifecycle {
                 .register(meters);
         TimeGauge.builder(SERVICE_TIME, serviceTime, TimeUnit.NANOSECONDS, ServiceTime::meanNanos)
                 .description("Measured mean time of a worker per chat answer").tag("flow", "chat").register(meters);
-    }
-
-    /** The pool of the chat route's {@code threads()} step. */
-    public ExecutorService workers() {
-        return pool;
     }
 
     /**
@@ -172,8 +153,12 @@ public class ChatWorkQueue implements SmartLifecycle {
         return message;
     }
 
-    /** First step on a worker: the message leaves the queue; its service time counts from here. */
-    public void started(Exchange exchange) {
+    /**
+     * First step on a worker: the message leaves the queue; its service time counts from here. With fewer workers set
+     * at run time than the route's consumers, a consumer waits here until one of the set workers is free (the message
+     * still counts as waiting).
+     */
+    public void started(Exchange exchange) throws InterruptedException {
         Ticket ticket = exchange.getProperty(TICKET, Ticket.class);
         if (ticket != null) {
             ticket.start();
@@ -206,23 +191,18 @@ public class ChatWorkQueue implements SmartLifecycle {
 
     // ------------------------------------------------------------------ run-time settings
 
-    /** Worker threads from now on (at most as many answers at once). */
-    public synchronized void setWorkers(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("workers must be at least 1: " + n);
+    /** Answers worked on at once from now on: 1 up to the configured workers (the work queue's consumers). */
+    public void setWorkers(int n) {
+        if (n < 1 || n > settings.workers()) {
+            throw new IllegalArgumentException("workers must be 1.." + settings.workers() + ": " + n);
         }
-        // the core size may not pass the maximum, nor the maximum go below the core size: order by direction
-        if (n > pool.getMaximumPoolSize()) {
-            pool.setMaximumPoolSize(n);
-            pool.setCorePoolSize(n);
-        } else {
-            pool.setCorePoolSize(n);
-            pool.setMaximumPoolSize(n);
+        synchronized (workerFree) {
+            workers = n;
+            workerFree.notifyAll();
         }
-        workers = n;
     }
 
-    /** Messages waiting at most, from now on: 0 up to the configured queue-capacity (the pool's own queue). */
+    /** Messages waiting at most, from now on: 0 up to the configured queue-capacity (the work queue's size). */
     public void setQueueCapacity(int n) {
         if (n < 0 || n > settings.queueCapacity()) {
             throw new IllegalArgumentException("queue capacity must be 0.." + settings.queueCapacity() + ": " + n);
@@ -249,12 +229,6 @@ public class ChatWorkQueue implements SmartLifecycle {
     }
 
     // ------------------------------------------------------------------ shutdown
-
-    /** After the Camel context has stopped (bean destruction comes after every lifecycle's stop). */
-    @PreDestroy
-    public void close() {
-        pool.shutdownNow();
-    }
 
     @Override
     public void start() {
@@ -323,26 +297,42 @@ public class ChatWorkQueue implements SmartLifecycle {
         private boolean started;
         private boolean finished;
 
-        synchronized void start() {
-            if (!started && !finished) {
-                started = true;
-                startedAt = System.nanoTime();
-                inService.incrementAndGet();
-                waiting.decrementAndGet();
+        void start() throws InterruptedException {
+            synchronized (workerFree) {
+                while (inService.get() >= workers) {
+                    workerFree.wait();
+                }
+                synchronized (this) {
+                    if (started || finished) {
+                        return;
+                    }
+                    started = true;
+                    startedAt = System.nanoTime();
+                    inService.incrementAndGet();
+                    waiting.decrementAndGet();
+                }
             }
         }
 
         @Override
-        public synchronized void onDone(Exchange exchange) {
-            if (finished) {
-                return;
+        public void onDone(Exchange exchange) {
+            boolean wasStarted;
+            long now = System.nanoTime();
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                wasStarted = started;
             }
-            finished = true;
-            if (started) {
-                long now = System.nanoTime();
+            if (wasStarted) {
                 serviceTime.record(now - startedAt);
                 drainRate.record(now);
-                inService.decrementAndGet();
+                // not under this ticket's lock: start() takes workerFree first
+                synchronized (workerFree) {
+                    inService.decrementAndGet();
+                    workerFree.notify();
+                }
             } else {
                 waiting.decrementAndGet();
             }
