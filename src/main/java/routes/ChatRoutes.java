@@ -182,6 +182,8 @@ public class ChatRoutes extends RouteBuilder {
                 .routeGroup(FLOW)
                 .routeDescription("A fresh answer on a worker of the bounded work queue: history, intent, model, cache write, answer")
                 .routeConfigurationId(SYNC_ERRORS)
+                // the queue's consumer routes a copy of the exchange on its own thread: the MDC starts empty there
+                .bean("requestIds", "tag").id("chat-work-request-id")
                 .bean("chatWorkQueue", "started").id("chat-work-started")
                 .to("direct:chat-history")
                 .bean("chatSteps", "intent").id("chat-intent")
