@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,6 +26,7 @@ import mangaassist.support.DevelopmentKey;
 import mangaassist.support.FlowTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -287,12 +290,26 @@ class InventoryEventsFlowTest {
         post(record(isbn, 8, 2, now));
         await().atMost(WAIT).untilAsserted(() -> assertThat(quantity(isbn)).isEqualTo("8"));
         double ignoredBefore = ignoredCount();
+        // the consumer's log line about it carries the event's correlation id (the JSON logs' correlationId)
+        ch.qos.logback.classic.Logger syncLog = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(InventoryProductSync.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        syncLog.addAppender(lines);
+        try {
+            // delivered late: changed before the one the item shows
+            String correlationId = post(record(isbn, 2, 5, now.minusSeconds(30))).getBody().path("correlationId").asText();
 
-        post(record(isbn, 2, 5, now.minusSeconds(30)));   // delivered late: changed before the one the item shows
-
-        await().atMost(WAIT).until(() -> ignoredCount() > ignoredBefore);
-        assertThat(quantity(isbn)).isEqualTo("8");
-        assertThat(product(isbn).get("stock_status").s()).isEqualTo("in_stock");
+            await().atMost(WAIT).until(() -> ignoredCount() > ignoredBefore);
+            assertThat(quantity(isbn)).isEqualTo("8");
+            assertThat(product(isbn).get("stock_status").s()).isEqualTo("in_stock");
+            assertThat(correlationId).isNotBlank();
+            assertThat(List.copyOf(lines.list)).filteredOn(e -> e.getFormattedMessage().contains("is older than"))
+                    .filteredOn(e -> e.getFormattedMessage().contains(isbn)).singleElement()
+                    .satisfies(e -> assertThat(e.getMDCPropertyMap()).containsEntry("correlationId", correlationId)
+                            .containsEntry("camel.routeId", "inventory-events-product-sync"));
+        } finally {
+            syncLog.detachAppender(lines);
+        }
     }
 
     @Test
