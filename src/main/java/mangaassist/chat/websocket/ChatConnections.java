@@ -115,6 +115,11 @@ public class ChatConnections {
         return open.size();
     }
 
+    /** How many connections have frames waiting for their open event (tests wait on it). */
+    int waitingForOpen() {
+        return awaited.size();
+    }
+
     /** The connection's socket; null when it has closed, or its open event did not come within the wait. */
     private ServerWebSocket connection(String connectionKey) {
         ServerWebSocket socket = open.get(connectionKey);

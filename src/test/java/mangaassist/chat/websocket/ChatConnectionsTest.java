@@ -1,6 +1,7 @@
 package mangaassist.chat.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -67,9 +68,10 @@ class ChatConnectionsTest {
     void aFrameThatOvertakesItsOpenEventWaitsForIt() throws Exception {
         ServerWebSocket socket = socket();
         CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> connections.send("c-early", "error frame"));
-        // the sender is waiting: nothing written yet, nothing lost
-        Thread.sleep(100);
+        // the sender is waiting for the open event: nothing written yet, nothing lost
+        await().atMost(Duration.ofSeconds(10)).until(() -> connections.waitingForOpen() == 1);
         assertThat(sent).isNotDone();
+        verify(socket, never()).writeTextMessage(anyString());
 
         connections.opened("c-early", socket);
 
@@ -84,13 +86,14 @@ class ChatConnectionsTest {
         quick.send("c-never", "frame");
 
         assertThat(quick.size()).isZero();
+        assertThat(quick.waitingForOpen()).as("the wait given up is forgotten").isZero();
     }
 
     @Test
     void aCloseHandledBeforeItsOpenLeavesNothingOpenAndFreesAWaitingFrame() throws Exception {
         ServerWebSocket socket = socket();
         CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> connections.send("c-short", "frame"));
-        Thread.sleep(100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> connections.waitingForOpen() == 1);
 
         connections.closed("c-short");
         sent.get(10, TimeUnit.SECONDS);
