@@ -19,9 +19,11 @@ import mangaassist.support.TestContracts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.InvalidElementStateException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -119,10 +121,18 @@ class ApiDocsPageBrowserTest {
             click(operation.findElement(By.cssSelector("button.try-out__btn")));
         }
         if (parameter != null) {
-            WebElement input = wait.until(d -> operation.findElement(By.cssSelector(".parameters input[type=text]")));
-            input.clear();
-            // Swagger UI takes a field's value after a pause in typing, or when it loses focus: Tab, so Execute has it
-            input.sendKeys(parameter, Keys.TAB);
+            // the field is rendered disabled and enabled once "Try it out" has taken effect (a React re-render that can
+            // also replace the element): wait until a displayed, enabled field takes the value
+            wait.ignoring(InvalidElementStateException.class).ignoring(StaleElementReferenceException.class).until(d -> {
+                WebElement input = operation.findElement(By.cssSelector(".parameters input[type=text]"));
+                if (!input.isDisplayed() || !input.isEnabled()) {
+                    return false;
+                }
+                input.clear();
+                // Swagger UI takes a field's value after a pause in typing, or when it loses focus: Tab, so Execute has it
+                input.sendKeys(parameter, Keys.TAB);
+                return true;
+            });
         }
         // a previous answer's table goes when Execute is pressed again; wait for the new one
         operation.findElements(By.cssSelector("button.btn-clear")).forEach(this::click);
