@@ -9,14 +9,27 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Strict</b>: fixed at the longest a call can last, so the rule holds whatever the delays. <b>Adaptive</b>: the
  * allowance learns from the ERP's refusals. A refusal means a call arrived later than assumed: the allowance doubles
- * (up to the strict value), once per burst of refusals. While none comes it narrows by a tenth per {@code quiet} period
- * that carried at least {@code quietCalls} permits (evidence, not idle time: an idle ERP proves nothing), down to a
- * floor. A narrower allowance frees permits sooner (a permit costs about {@code 1 s + min(call, allowance)}); a too narrow one
- * costs a refused call, which is retried and counted, never shown to a user. With a quiet period of 5 s, going back
- * from a doubled allowance to the one that was refused takes 7 steps, 35 s: at most one refusal in that time (about
- * 1,500 calls at 45 calls/s) from a lag that stays where it was.
+ * (up to the strict value). Only a refusal that the wider allowance could have prevented widens it again: the ERP's
+ * window still holds the calls sent under the narrower one until {@code 1 s + allowance} after a widening, so the
+ * refusals of that time are one burst (a cold JVM's first burst doubled it four times in 125 ms, to 1.4 s, without
+ * this). While none comes it narrows by a tenth per {@code quiet} period that carried at least {@code quietCalls}
+ * permits (evidence, not idle time: an idle ERP proves nothing), down to a floor; five times as fast while it is still
+ * above one and a half times the allowance last refused, which is the part of a doubling that the last refusal says
+ * nothing against; and not below the allowance last refused for 12 quiet periods (a minute), since the same lag would
+ * be refused again: the allowance settles just above the longest lag seen lately. A narrower allowance frees permits sooner (a permit costs about {@code 1 s + min(call, allowance)});
+ * a too narrow one costs a refused call, which is retried and counted, never shown to a user. With a quiet period of
+ * 5 s, going back from a doubled allowance to the one that was refused takes 3 fast steps and 4 slow ones, 23 s, and
+ * it stays above that for the rest of the minute: at most one refusal a minute (about 2,700 calls at 45 calls/s) from a
+ * lag that stays where it was.
  */
 public final class ArrivalAllowance {
+
+    /** The ERP counts its limit over any 1 s. */
+    private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How much faster it narrows above one and a half times the allowance last refused. */
+    private static final int FAST = 5;
+    /** For how many quiet periods after a refusal the allowance refused stays the floor. */
+    private static final int MEMORY = 12;
 
     private final long floorNanos;
     private final long strictNanos;
@@ -25,7 +38,11 @@ public final class ArrivalAllowance {
     private final LongSupplier clock;
     private long currentNanos;
     private long lastChange;
-    private long lastWidened;
+    /** Refusals of permits taken before this are of the burst that last widened the allowance. */
+    private long evidenceFrom;
+    /** The allowance that was last refused (0: none yet), and when. */
+    private long refusedNanos;
+    private long refusedAt;
     private int callsSinceChange;
 
     private ArrivalAllowance(long initialNanos, long floorNanos, long strictNanos, long quietNanos, int quietCalls,
@@ -41,7 +58,7 @@ public final class ArrivalAllowance {
         this.clock = clock;
         this.currentNanos = clamp(initialNanos);
         this.lastChange = clock.getAsLong();
-        this.lastWidened = lastChange - Long.MAX_VALUE / 2;
+        this.evidenceFrom = lastChange - Long.MAX_VALUE / 2;
     }
 
     /** Always {@code allowance}: the strict rule when it is at least the longest call. */
@@ -72,12 +89,21 @@ public final class ArrivalAllowance {
         return currentNanos;
     }
 
-    /** A permit was taken: after a quiet period that carried enough of them without a refusal, narrow by a tenth. */
+    /**
+     * A permit was taken: after a quiet period that carried enough of them without a refusal, narrow by a tenth (after a
+     * fifth of the period and of its calls while above one and a half times the allowance last refused), not below the
+     * allowance refused in the last 12 quiet periods.
+     */
     public synchronized void granted() {
         callsSinceChange++;
         long now = clock.getAsLong();
-        if (now - lastChange >= quietNanos && callsSinceChange >= quietCalls && currentNanos > floorNanos) {
-            currentNanos = clamp(currentNanos - currentNanos / 10);
+        boolean aboveRefused = refusedNanos > 0 && currentNanos > refusedNanos + refusedNanos / 2;
+        long period = aboveRefused ? quietNanos / FAST : quietNanos;
+        int calls = aboveRefused ? Math.max(1, quietCalls / FAST) : quietCalls;
+        // what was refused stays the floor for a while: the same lag would be refused again
+        long floor = refusedNanos > 0 && now - refusedAt < quietNanos * MEMORY ? Math.max(floorNanos, refusedNanos) : floorNanos;
+        if (now - lastChange >= period && callsSinceChange >= calls && currentNanos > floor) {
+            currentNanos = Math.max(floor, clamp(currentNanos - currentNanos / 10));
             lastChange = now;
             callsSinceChange = 0;
         }
@@ -85,17 +111,20 @@ public final class ArrivalAllowance {
 
     /**
      * A call whose permit was taken at {@code permitNanos} arrived later than assumed: double the allowance (at least by
-     * the floor), up to the strict value. Once per burst: calls permitted before the last widening were sent under the
-     * narrower allowance, and their refusals say nothing about the wider one.
+     * the floor), up to the strict value. Once per burst: until {@code 1 s + the new allowance} after a widening, the
+     * ERP's window still holds calls sent under the narrower allowance, and a refusal then says nothing about the wider.
      */
     public synchronized void refused(long permitNanos) {
-        if (!isAdaptive() || permitNanos - lastWidened < 0) {
+        if (!isAdaptive() || permitNanos - evidenceFrom < 0) {
             return;
         }
-        lastWidened = clock.getAsLong();
-        callsSinceChange = 0;
+        long now = clock.getAsLong();
+        refusedNanos = currentNanos;
+        refusedAt = now;
         currentNanos = clamp(Math.max(currentNanos * 2, currentNanos + Math.max(floorNanos, 1)));
-        lastChange = clock.getAsLong();
+        evidenceFrom = now + WINDOW_NANOS + currentNanos;
+        callsSinceChange = 0;
+        lastChange = now;
     }
 
     /** Sets the current allowance (tests widen it over a hold of their own), within the floor and the strict value. */

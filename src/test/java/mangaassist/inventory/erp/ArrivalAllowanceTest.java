@@ -61,14 +61,73 @@ class ArrivalAllowanceTest {
         assertThat(allowance.nanos()).isEqualTo(800 * MS);
         allowance.refused(3950 * MS);
         assertThat(allowance.nanos()).as("a call permitted before the widening: same burst").isEqualTo(800 * MS);
-        now.set(8999 * MS);
+        now.set(4999 * MS);
         granted(100);
-        assertThat(allowance.nanos()).as("the quiet period counts from the refusal").isEqualTo(800 * MS);
+        assertThat(allowance.nanos()).as("the quiet period (here its fast fifth) counts from the refusal")
+                .isEqualTo(800 * MS);
         for (int i = 0; i < 10; i++) {
             allowance.refused(now.get());
-            now.addAndGet(MS);
+            now.addAndGet(1000 * MS + allowance.nanos());
         }
         assertThat(allowance.nanos()).isEqualTo(10_000 * MS);
+    }
+
+    @Test
+    void refusalsWhileTheErpStillCountsCallsSentUnderTheNarrowerAllowanceAreOneBurst() {
+        now.set(4000 * MS);
+        allowance.refused(3990 * MS);
+        assertThat(allowance.nanos()).isEqualTo(800 * MS);
+        // permitted after the widening, but refused within 1 s + 800 ms of it: the window held the older calls
+        now.set(4100 * MS);
+        allowance.refused(4050 * MS);
+        now.set(5700 * MS);
+        allowance.refused(5600 * MS);
+        assertThat(allowance.nanos()).as("the burst that a cold JVM's first calls make widens it once").isEqualTo(800 * MS);
+        // a call permitted once the window holds only calls sent under 800 ms, and still refused: evidence
+        now.set(5900 * MS);
+        allowance.refused(5800 * MS);
+        assertThat(allowance.nanos()).isEqualTo(1600 * MS);
+    }
+
+    @Test
+    void narrowsFiveTimesAsFastWhileAboveOneAndAHalfTimesTheAllowanceLastRefused() {
+        now.set(1000 * MS);
+        allowance.refused(now.get());
+        assertThat(allowance.nanos()).isEqualTo(800 * MS);
+        long[] expected = {720_000_000L, 648_000_000L, 583_200_000L};
+        for (long step : expected) {
+            now.addAndGet(1000 * MS);
+            granted(10);
+            assertThat(allowance.nanos()).as("a fifth of the quiet period, a fifth of its calls").isEqualTo(step);
+        }
+        // 583.2 ms is below 600 (one and a half times the 400 refused): the whole quiet period again
+        now.addAndGet(1000 * MS);
+        granted(50);
+        assertThat(allowance.nanos()).isEqualTo(583_200_000L);
+        now.addAndGet(4000 * MS);
+        granted(1);
+        assertThat(allowance.nanos()).isEqualTo(524_880_000L);
+    }
+
+    @Test
+    void forAMinuteAfterARefusalItDoesNotNarrowBelowTheAllowanceRefused() {
+        now.set(1000 * MS);
+        allowance.refused(now.get());
+        for (int period = 0; period < 10; period++) {
+            now.addAndGet(5000 * MS);
+            granted(50);
+        }
+        assertThat(allowance.nanos()).as("50 s after the refusal of 400 ms").isEqualTo(400 * MS);
+        now.set(61_000 * MS);
+        granted(50);
+        assertThat(allowance.nanos()).as("12 quiet periods later").isEqualTo(360 * MS);
+    }
+
+    @Test
+    void withoutARefusalItNarrowsAtTheQuietPace() {
+        now.set(1000 * MS);
+        granted(50);
+        assertThat(allowance.nanos()).as("nothing refused yet: no fast part").isEqualTo(400 * MS);
     }
 
     @Test
