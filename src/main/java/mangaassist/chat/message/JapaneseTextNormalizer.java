@@ -29,7 +29,7 @@ public final class JapaneseTextNormalizer {
         if (text == null) {
             return "";
         }
-        String s = LINE_BREAKS.matcher(text).replaceAll("\n");
+        String s = LINE_BREAKS.matcher(replaceLoneSurrogates(text)).replaceAll("\n");
         s = INVISIBLE.matcher(s).replaceAll("");
         // NFC after stripping: a zero-width char between a base and its combining mark would
         // otherwise leave the result not in NFC (seed order: NFC first).
@@ -37,5 +37,29 @@ public final class JapaneseTextNormalizer {
         s = EXCESS_NEWLINES.matcher(s).replaceAll("\n\n");
         // strip(), not trim(): also removes the ideographic space U+3000, as Python's str.strip() does.
         return s.strip();
+    }
+
+    /**
+     * A lone surrogate (valid in a JSON string's escapes, but no character) becomes U+FFFD, as a UTF-8 decoder does
+     * with a broken sequence: left in, it became '?' wherever the text was encoded (the model's request, DynamoDB)
+     * while the cache key kept it. Before the invisible characters go, so that removing one never pairs two halves.
+     */
+    private static String replaceLoneSurrogates(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isSurrogate(c)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(text);
+            }
+            out.setCharAt(i, '\uFFFD');
+        }
+        return out == null ? text : out.toString();
     }
 }

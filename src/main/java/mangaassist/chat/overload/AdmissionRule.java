@@ -83,6 +83,15 @@ public record AdmissionRule(long budgetNanos, long retryMinNanos, long retryMaxN
             }
             return Math.max(atServiceRate, Math.round(ahead * 1e9 / drainPerSecond));
         }
+
+        /**
+         * The expected wait as the gauge shows it: +Inf when there is no end in sight (more than a round ahead and no
+         * answer seen finishing), not {@code Long.MAX_VALUE} nanoseconds (9.2e9 s, which reads like a real figure).
+         */
+        public double expectedWaitGaugeNanos() {
+            long wait = expectedWaitNanos();
+            return wait == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : wait;
+        }
     }
 
     /**

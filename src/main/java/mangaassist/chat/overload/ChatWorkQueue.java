@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  *
  * <p>Pressure in Prometheus (tag flow=chat): {@code mangaassist_chat_queue_length} (messages waiting for a worker),
  * {@code mangaassist_chat_queue_in_service}, {@code mangaassist_chat_queue_expected_wait_seconds} (for a message
- * arriving now), {@code mangaassist_chat_service_time_seconds} (the measured mean) and
+ * arriving now; +Inf while more than a round of answers waits and none has been seen finishing), {@code mangaassist_chat_service_time_seconds} (the measured mean) and
  * {@code mangaassist_chat_refusals_total{reason}}.
  *
  * <p>Shutdown: a {@link SmartLifecycle} stopped before Tomcat and Camel. From then on every message is refused
@@ -90,7 +90,7 @@ public class ChatWorkQueue implements SmartLifecycle {
                 .tag("flow", "chat").register(meters);
         Gauge.builder(IN_SERVICE, inService, AtomicInteger::get).description("Chat answers being worked on")
                 .tag("flow", "chat").register(meters);
-        TimeGauge.builder(EXPECTED_WAIT, this, TimeUnit.NANOSECONDS, q -> q.load().expectedWaitNanos())
+        TimeGauge.builder(EXPECTED_WAIT, this, TimeUnit.NANOSECONDS, q -> q.load().expectedWaitGaugeNanos())
                 .description("Expected wait for a worker of a chat message arriving now").tag("flow", "chat")
                 .register(meters);
         TimeGauge.builder(SERVICE_TIME, serviceTime, TimeUnit.NANOSECONDS, ServiceTime::meanNanos)

@@ -33,6 +33,9 @@ class ChatTransformPropertiesTest {
         assertThat(Normalizer.isNormalized(once, Normalizer.Form.NFC)).isTrue();
         assertThat(once).doesNotContain("\r", "\u200B", "\u200E", "\u202E", "\uFEFF", "\u0000", "\n\n\n");
         assertThat(once).isEqualTo(once.strip());
+        // well-formed UTF-16 (no lone surrogate): the text the model and DynamoDB get in UTF-8 is the text keyed
+        assertThat(new String(once.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(once);
     }
 
     @Property(tries = 1000)

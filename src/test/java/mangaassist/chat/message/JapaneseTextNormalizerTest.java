@@ -100,6 +100,15 @@ class JapaneseTextNormalizerTest {
     }
 
     @Test
+    void aLoneSurrogateBecomesTheReplacementCharacter() {
+        assertThat(JapaneseTextNormalizer.normalize("ワン\uD83Dピース")).isEqualTo("ワン\uFFFDピース");
+        assertThat(JapaneseTextNormalizer.normalize("\uDE00a\uD83D")).isEqualTo("\uFFFDa\uFFFD");
+        // removing the zero-width space between two halves does not make them a character
+        assertThat(JapaneseTextNormalizer.normalize("a\uD83D\u200B\uDE00")).isEqualTo("a\uFFFD\uFFFD");
+        assertThat(JapaneseTextNormalizer.normalize("a\uD83D\uDE00")).isEqualTo("a\uD83D\uDE00");
+    }
+
+    @Test
     void keepsEmojiSurrogatePairs() {
         assertThat(JapaneseTextNormalizer.normalize("ありがとう😊")).isEqualTo("ありがとう😊");
     }

@@ -112,6 +112,8 @@ class AdmissionRuleTest {
         // the 33rd: no drain rate to promise its turn; refused, back after about one answer's time (within the bounds)
         Load beyond = new Load(32, 32, 32, 256, 200 * MS, 0);
         assertThat(beyond.expectedWaitNanos()).isEqualTo(Long.MAX_VALUE);
+        assertThat(beyond.expectedWaitGaugeNanos()).as("the gauge: no end in sight").isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(oneRound.expectedWaitGaugeNanos()).isEqualTo(200.0 * MS);
         AdmissionRule.Decision refused = rule.decide(0, beyond);
         assertThat(refused.refused()).isEqualTo(Reason.EXPECTED_WAIT);
         assertThat(refused.retryAfterMs()).isEqualTo(500);
