@@ -113,13 +113,19 @@ class ApiDocsPageBrowserTest {
     }
 
     /**
-     * Try it out (once), the path parameter typed in (when given), Execute: the live response's status and its body as
+     * Try it out, the path parameter typed in (when given), Execute: the live response's status and its body as
      * JSON, once the status shown is the one expected.
      */
     private JsonNode execute(WebDriverWait wait, WebElement operation, String parameter, int status) {
-        if (!operation.findElements(By.cssSelector("button.try-out__btn:not(.cancel)")).isEmpty()) {
-            click(operation.findElement(By.cssSelector("button.try-out__btn")));
-        }
+        // "Try it out" until it has taken effect (its button turns into Cancel): a click while the block is still
+        // opening is lost, and the fields then stay disabled (seen in CI)
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            if (!operation.findElements(By.cssSelector("button.try-out__btn.cancel")).isEmpty()) {
+                return true;
+            }
+            operation.findElements(By.cssSelector("button.try-out__btn")).forEach(this::click);
+            return false;
+        });
         if (parameter != null) {
             // the field is rendered disabled and enabled once "Try it out" has taken effect (a React re-render that can
             // also replace the element): wait until a displayed, enabled field takes the value
