@@ -28,4 +28,17 @@ public record ChatOverloadProperties(int workers, int queueCapacity, int maxInFl
                                      Duration initialServiceTime, double serviceTimeWeight, Duration drainWindow,
                                      Duration retryAfterMin,
                                      Duration retryAfterMax, Duration shutdownRetryAfter) {
+
+    public ChatOverloadProperties {
+        if (workers < 1) {
+            throw new IllegalArgumentException("mangaassist.chat.overload.workers must be at least 1, was " + workers);
+        }
+        // the queue's size is seda:chat-work's too: a message admitted while the workers have not yet taken the ones
+        // before it sits there, and a full seda queue would refuse it after its admission (its connection's slot and
+        // its answer lost with the hand-off)
+        if (queueCapacity < workers) {
+            throw new IllegalArgumentException("mangaassist.chat.overload.queue-capacity (" + queueCapacity
+                    + ") must be at least mangaassist.chat.overload.workers (" + workers + ")");
+        }
+    }
 }
