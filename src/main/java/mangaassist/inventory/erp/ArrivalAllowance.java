@@ -16,11 +16,11 @@ import java.util.function.LongSupplier;
  * permits (evidence, not idle time: an idle ERP proves nothing), down to a floor; five times as fast while it is still
  * above one and a half times the allowance last refused, which is the part of a doubling that the last refusal says
  * nothing against; and not below the allowance last refused for 12 quiet periods (a minute), since the same lag would
- * be refused again: the allowance settles just above the longest lag seen lately. A narrower allowance frees permits sooner (a permit costs about {@code 1 s + min(call, allowance)});
- * a too narrow one costs a refused call, which is retried and counted, never shown to a user. With a quiet period of
- * 5 s, going back from a doubled allowance to the one that was refused takes 3 fast steps and 4 slow ones, 23 s, and
- * it stays above that for the rest of the minute: at most one refusal a minute (about 2,700 calls at 45 calls/s) from a
- * lag that stays where it was.
+ * be refused again: the allowance settles just above the longest lag seen lately. A narrower allowance frees permits
+ * sooner (a permit costs about {@code 1 s + min(call, allowance)}); a too narrow one costs a refused call, which is
+ * retried and counted, never shown to a user. With a quiet period of 5 s, going back from a doubled allowance to the
+ * one that was refused takes 3 fast steps and 4 slow ones, 23 s, and it stays there for the rest of the minute: at
+ * most one refusal a minute (about 2,700 calls at 45 calls/s) from a lag that stays where it was.
  */
 public final class ArrivalAllowance {
 
