@@ -75,6 +75,23 @@ class BenchmarkReportTest {
     }
 
     @Test
+    void chatsTargetsAreJudgedOnThePacedRunWhenThereIsOne() throws IOException {
+        // #17's targets are for a load the machine sustains (paced); the saturated run measures queueing as well
+        Files.writeString(dir.resolve(BenchmarkReport.CHAT_PACED), """
+                {"machine": {"availableProcessors": 2}, "measured": {"throughputAnswersPerSecond": 38.2,
+                 "processCpuMsPerAnswer": 17.1, "systemLoadAverageAtStart": 1.2, "systemLoadAverageAtEnd": 1.4},
+                 "latencyMs": {"integrationOverheadServer": {"p99": 9.4, "histogram": {"upperMs": [5, 10], "counts": [90, 10]}},
+                 "cacheHitServer": {"p99": 5.3, "histogram": {"upperMs": [5, 10], "counts": [98, 2]}}}}
+                """);
+        Map<String, Row> rows = rows(BenchmarkReport.read(dir, runStart));
+
+        assertRow(rows.get("integration overhead p99 (server)"), 9.4, Verdict.MET);
+        assertRow(rows.get("cache hit p99 (server)"), 5.3, Verdict.NOT_MET);
+        assertThat(rows.get("cache hit p99 (server)").file()).isEqualTo(BenchmarkReport.CHAT_PACED);
+        assertThat(rows.get("cache hit p99 (server)").throughput()).isEqualTo(38.2);
+    }
+
+    @Test
     void aFileFromAnEarlierRunIsLeftOutAndItsRowsHaveNoData() throws IOException {
         Files.setLastModifiedTime(dir.resolve(BenchmarkReport.EVENTS),
                 FileTime.from(runStart.minus(1, ChronoUnit.HOURS)));
