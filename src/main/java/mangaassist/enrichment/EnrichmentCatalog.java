@@ -21,9 +21,17 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * takes only the legacy AttributeUpdates, which cannot set a path inside a map.
  *
  * <p>Better than the seed: its {@code SET enrichment.#type = ...} fails ("document path invalid") when the item or its
- * {@code enrichment} map does not exist yet. Here the nested SET is tried on condition that the map exists; when it
- * does not, the whole map is set on condition that it still does not (two writers racing: the loser tries the nested
- * SET again). Writing the same job twice leaves the same enrichment.
+ * {@code enrichment} map does not exist yet. Here two conditional UpdateItems do it: the nested SET on condition that
+ * the map exists, and the whole map on condition that there is no {@code enrichment} yet. Each is safe whatever the
+ * item holds (a failed condition writes nothing), so either may go first and the other follows when it fails. Another
+ * writer creating or removing the map between the two can make both fail, so both are tried a second time before an
+ * {@code enrichment} that is not a map is reported. Writing the same job twice leaves the same enrichment.
+ *
+ * <p>Which goes first only decides the cost: a failed condition is a second call and an exception the SDK parses (issue
+ * #18: with the nested SET always first, each new item cost two calls; write was 44 % of the consumer CPU). The common
+ * case is an item's first enrichment (the scheduled producer queues items lacking one; a manga gets its types one after
+ * another), so an id goes whole map first, unless it is one of the last {@code catalog.known-maps} ids whose map this
+ * instance wrote or found: then nested first. A map another instance wrote costs two calls once.
  */
 @Component("enrichmentCatalog")
 public class EnrichmentCatalog {
@@ -34,6 +42,7 @@ public class EnrichmentCatalog {
     private final DynamoDbClient dynamoDb;
     private final EnrichmentProperties properties;
     private final Clock clock;
+    private final KnownMaps knownMaps;
 
     @Autowired
     public EnrichmentCatalog(DynamoDbClient dynamoDb, EnrichmentProperties properties) {
@@ -44,6 +53,7 @@ public class EnrichmentCatalog {
         this.dynamoDb = dynamoDb;
         this.properties = properties;
         this.clock = clock;
+        this.knownMaps = new KnownMaps(properties.catalog().knownMaps());
     }
 
     public EnrichmentTask store(EnrichmentTask task) {
@@ -58,23 +68,31 @@ public class EnrichmentCatalog {
     public void write(String mangaId, String type, JsonNode enrichment) {
         AttributeValue data = attribute(enrichment);
         AttributeValue now = AttributeValue.fromN(String.valueOf(clock.instant().getEpochSecond()));
-        for (int attempt = 0; ; attempt++) {
-            try {
-                dynamoDb.updateItem(nested(mangaId, type, data, now));
-                return;
-            } catch (ConditionalCheckFailedException noMap) {
+        UpdateItemRequest nested = nested(mangaId, type, data, now);
+        UpdateItemRequest whole = whole(mangaId, type, data, now);
+        List<UpdateItemRequest> order = knownMaps.contains(mangaId) ? List.of(nested, whole) : List.of(whole, nested);
+        ConditionalCheckFailedException failed = null;
+        // a second round: the map may appear (another writer) or go between the two requests
+        for (int round = 0; round < 2; round++) {
+            for (UpdateItemRequest request : order) {
                 try {
-                    dynamoDb.updateItem(whole(mangaId, type, data, now));
+                    dynamoDb.updateItem(request);
+                    knownMaps.add(mangaId);
                     return;
-                } catch (ConditionalCheckFailedException mapAppeared) {
-                    if (attempt > 0) {
-                        // the attribute exists and is not a map: nothing this message can fix by itself
-                        throw new IllegalStateException("Item " + mangaId + " has an '" + ENRICHMENT
-                                + "' attribute that is not a map", mapAppeared);
-                    }
+                } catch (ConditionalCheckFailedException e) {
+                    failed = e;
                 }
             }
         }
+        knownMaps.remove(mangaId);
+        // the attribute exists and is not a map: nothing this message can fix by itself
+        throw new IllegalStateException("Item " + mangaId + " has an '" + ENRICHMENT + "' attribute that is not a map",
+                failed);
+    }
+
+    /** How many mangaIds are remembered as having an {@code enrichment} map (at most {@code catalog.known-maps}). */
+    int knownMaps() {
+        return knownMaps.size();
     }
 
     /** {@code SET enrichment.<type> = :data, enrichment.lastUpdated = :ts} if {@code enrichment} is a map. */
@@ -97,6 +115,41 @@ public class EnrichmentCatalog {
                 .expressionAttributeNames(Map.of("#e", ENRICHMENT))
                 .expressionAttributeValues(Map.of(":enrichment", AttributeValue.fromM(Map.of(type, data, LAST_UPDATED, now))))
                 .build();
+    }
+
+    /**
+     * A bounded set of mangaIds, the least recently used dropped first: an access-ordered LinkedHashMap, locked
+     * (a lookup reorders it). The lock is held for a map operation only, next to a network call per write.
+     */
+    static final class KnownMaps {
+
+        private final Map<String, Boolean> ids;
+
+        KnownMaps(int bound) {
+            this.ids = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > bound;
+                }
+            };
+        }
+
+        /** Whether the id is remembered; if so it becomes the most recently used. */
+        synchronized boolean contains(String id) {
+            return ids.get(id) != null;
+        }
+
+        synchronized void add(String id) {
+            ids.put(id, Boolean.TRUE);
+        }
+
+        synchronized void remove(String id) {
+            ids.remove(id);
+        }
+
+        synchronized int size() {
+            return ids.size();
+        }
     }
 
     /** JSON as a DynamoDB value: objects are maps, arrays lists, numbers N, text S. */

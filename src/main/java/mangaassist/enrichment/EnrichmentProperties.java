@@ -16,8 +16,29 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxBatchJobs   most jobs one batch request may carry
  * @param dedupWindow    deduplication window of the dedup id (seed: 5 minutes)
  * @param catalogTable   DynamoDB table the enrichment is written to
+ * @param catalog        how the enrichment is written to it ({@link EnrichmentCatalog})
  */
 @ConfigurationProperties("mangaassist.enrichment")
 public record EnrichmentProperties(String queue, String deadLetterQueue, String model, int maxTokens, double temperature,
-                                   int maxBatchJobs, Duration dedupWindow, String catalogTable) {
+                                   int maxBatchJobs, Duration dedupWindow, String catalogTable, Catalog catalog) {
+
+    public EnrichmentProperties {
+        if (catalog == null) {
+            throw new IllegalArgumentException("mangaassist.enrichment.catalog.known-maps is not set");
+        }
+    }
+
+    /**
+     * @param knownMaps mangaIds whose {@code enrichment} map this instance remembers having written or found (the least
+     *                  recently used forgotten first): their next write is tried as the nested SET first. 0 remembers
+     *                  none (every write tries to create the map first)
+     */
+    public record Catalog(int knownMaps) {
+        public Catalog {
+            if (knownMaps < 0) {
+                throw new IllegalArgumentException("mangaassist.enrichment.catalog.known-maps must be 0 or more, was "
+                        + knownMaps);
+            }
+        }
+    }
 }

@@ -47,7 +47,7 @@ class EnrichmentBeansTest {
     private static final Instant NOW = Instant.parse("2026-12-02T10:02:30Z");
     private static final EnrichmentProperties PROPERTIES = new EnrichmentProperties("manga-enrichment-queue.fifo",
             "manga-enrichment-dlq.fifo", "anthropic.claude-3-haiku-20240307-v1:0", 1024, 0.5, 500, Duration.ofMinutes(5),
-            "manga-catalog");
+            "manga-catalog", new EnrichmentProperties.Catalog(10000));
 
     private final EnrichmentRequests requests = new EnrichmentRequests(PROPERTIES, Clock.fixed(NOW, ZoneOffset.UTC));
     private final EnrichmentQueues queues = Mockito.mock(EnrichmentQueues.class);
@@ -229,6 +229,40 @@ class EnrichmentBeansTest {
         assertThat(value.m().get("tags").l()).containsExactly(AttributeValue.fromS("a"), AttributeValue.fromN("1"),
                 AttributeValue.fromBool(true), AttributeValue.fromNul(true));
         assertThat(value.m().get("n").n()).isEqualTo("2.5");
+    }
+
+    // --- the catalog's known maps (issue #18: an item's later types are one UpdateItem; EnrichmentCatalogFlowTest)
+
+    @Test
+    void theKnownMapsKeepTheBoundForgettingTheLeastRecentlyUsedFirst() {
+        EnrichmentCatalog.KnownMaps known = new EnrichmentCatalog.KnownMaps(3);
+        IntStream.range(0, 3).forEach(i -> known.add("m" + i));
+        assertThat(known.contains("m0")).as("used again: m1 is now the least recently used").isTrue();
+        known.add("m3");
+
+        assertThat(known.size()).isEqualTo(3);
+        assertThat(known.contains("m1")).isFalse();
+        assertThat(known.contains("m0")).isTrue();
+        assertThat(known.contains("m2")).isTrue();
+        assertThat(known.contains("m3")).isTrue();
+        IntStream.range(0, 1000).forEach(i -> known.add("n" + i));
+        assertThat(known.size()).isEqualTo(3);
+        assertThat(known.contains("n997") && known.contains("n998") && known.contains("n999")).isTrue();
+        known.remove("n998");
+        assertThat(known.contains("n998")).isFalse();
+
+        EnrichmentCatalog.KnownMaps none = new EnrichmentCatalog.KnownMaps(0);
+        none.add("m0");
+        assertThat(none.contains("m0")).isFalse();
+        assertThat(none.size()).isZero();
+    }
+
+    @Test
+    void theKnownMapsBoundIsTenThousandByDefaultAndNotNegative() {
+        assertThat(ProfileProperties.get("aws", "mangaassist.enrichment.catalog.known-maps")).isEqualTo("10000");
+        assertThat(ProfileProperties.get("embedded", "mangaassist.enrichment.catalog.known-maps")).isEqualTo("10000");
+        assertThatThrownBy(() -> new EnrichmentProperties.Catalog(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mangaassist.enrichment.catalog.known-maps");
     }
 
     @Test

@@ -26,7 +26,7 @@ class EnrichmentContractTest {
     private static final Instant NOW = Instant.parse("2026-12-02T10:02:30Z");
     private static final EnrichmentProperties PROPERTIES = new EnrichmentProperties("manga-enrichment-queue.fifo",
             "manga-enrichment-dlq.fifo", "anthropic.claude-3-haiku-20240307-v1:0", 1024, 0.5, 500, Duration.ofMinutes(5),
-            "manga-catalog");
+            "manga-catalog", new EnrichmentProperties.Catalog(10000));
 
     private final Contracts contracts = TestContracts.contracts();
     private final EnrichmentRequests requests = new EnrichmentRequests(PROPERTIES, Clock.fixed(NOW, ZoneOffset.UTC));
