@@ -169,7 +169,7 @@ class ChatBenchmark {
             warmup = run("warmup", warmupSessions, pairs, 0, deadline, bound);
             System.out.printf("Warm-up done: %d messages in %.1f s, %d errors %s%n", warmup.sent.get(),
                     warmup.seconds(), warmup.errorCount(), warmup.errors);
-            settleJit();
+            CpuMeter.settleJit();
         }
 
         bedrock.reset().latency(Duration.ZERO, Duration.ZERO);
@@ -545,33 +545,6 @@ class ChatBenchmark {
     }
 
     // ------------------------------------------------------------------------------------------ report
-
-    /**
-     * After the closed-loop warm-up, the JIT still has the compilations that the warm-up queued (the whole stack shares
-     * this JVM): waits, idle, until it compiles for less than {@code bench.settle-jit-share} (2 %) of the machine over a
-     * second, at most {@code bench.settle-max} (PT60S). A paced load on a warm instance has no such backlog behind it.
-     */
-    private static void settleJit() {
-        double share = Double.parseDouble(System.getProperty("bench.settle-jit-share", "0.02"));
-        Duration max = Duration.parse(System.getProperty("bench.settle-max", "PT60S"));
-        int cores = Runtime.getRuntime().availableProcessors();
-        long start = System.nanoTime();
-        long[] last = {CpuMeter.jitMillis()};
-        double[] lastShare = {1};
-        try {
-            org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1)).atMost(max)
-                    .until(() -> {
-                        long now = CpuMeter.jitMillis();
-                        lastShare[0] = (now - last[0]) / (1000.0 * cores);
-                        last[0] = now;
-                        return lastShare[0] < share;
-                    });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // measured all the same; the line below says the JIT was still busy
-        }
-        System.out.printf("JIT settled: %.1f s after the warm-up, compiling %.1f %% of the machine in the last second%n",
-                (System.nanoTime() - start) / 1e9, lastShare[0] * 100);
-    }
 
     private ObjectNode report(int sessions, int messages, int thinkMs, Duration bound, Phase warmup, Phase measured,
                               int modelCalls,

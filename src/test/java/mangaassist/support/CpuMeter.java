@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The CPU a benchmark phase used: by this JVM (client, application and in-process backends), by its child processes
  * (redis-server, S3Proxy), by thread group, and the JIT's compile time, per unit of work. On 2 shared cores the CPU per
- * unit says more than a rate. Used by InventoryBenchmark and EnrichmentBenchmark.
+ * unit says more than a rate. Used by the benchmarks.
  */
 public final class CpuMeter {
 
@@ -42,6 +42,36 @@ public final class CpuMeter {
     public static long jitMillis() {
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    /**
+     * After a closed-loop warm-up the JIT still has the compilations it queued (the whole stack shares the benchmark's
+     * JVM): waits, idle, until it compiles for less than {@code bench.settle-jit-share} (2 %) of the machine over a
+     * second, at most {@code bench.settle-max} (PT60S). A load on a warm instance has no such backlog behind it.
+     * Returns the seconds waited.
+     */
+    public static double settleJit() {
+        double share = Double.parseDouble(System.getProperty("bench.settle-jit-share", "0.02"));
+        Duration max = Duration.parse(System.getProperty("bench.settle-max", "PT60S"));
+        int cores = Runtime.getRuntime().availableProcessors();
+        long start = System.nanoTime();
+        long[] last = {jitMillis()};
+        double[] lastShare = {1};
+        try {
+            org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1)).atMost(max)
+                    .until(() -> {
+                        long now = jitMillis();
+                        lastShare[0] = (now - last[0]) / (1000.0 * cores);
+                        last[0] = now;
+                        return lastShare[0] < share;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // measured all the same; the line below says the JIT was still busy
+        }
+        double waited = (System.nanoTime() - start) / 1e9;
+        System.out.printf("JIT settled: %.1f s after the warm-up, compiling %.1f %% of the machine in the last second%n",
+                waited, lastShare[0] * 100);
+        return waited;
     }
 
     /**
