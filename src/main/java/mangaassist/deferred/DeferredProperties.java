@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param queue           the standard queue of deferred jobs (from the topology: visibility 180 s, DLQ after 5)
  * @param deadLetterQueue its dead-letter queue, where permanent failures go at once
- * @param catalogTable    DynamoDB table batch recommendations are written to (as the enrichment flow writes them)
+ * @param catalogTable    DynamoDB table batch recommendations read their titles from (the enrichment flow's table by
+ *                        default: the recommendations are written through its {@code EnrichmentCatalog})
  * @param inference       deferred_inference jobs
  * @param recommendations batch_recommendation jobs
  * @param callback        where and how a job's result is sent
