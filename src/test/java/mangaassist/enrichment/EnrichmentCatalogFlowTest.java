@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import mangaassist.support.FlowTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -45,10 +46,18 @@ class EnrichmentCatalogFlowTest {
     @Autowired
     EnrichmentProperties properties;
 
+    /** every UpdateItem of the test's writer, with its outcome */
+    final Recording calls = new Recording();
+    /** the writer under test, remembering 10 ids (a test with another bound makes its own) */
+    EnrichmentCatalog catalog;
+
+    @BeforeEach
+    void writer() {
+        catalog = catalog(10);
+    }
+
     @Test
     void aNewItemIsOneUpdateItemThatCreatesTheMap() throws Exception {
-        Recording calls = new Recording();
-        EnrichmentCatalog catalog = catalog(calls, 10);
         String mangaId = id();
 
         catalog.write(mangaId, "synopsis", JSON.readTree("{\"synopsis_en\":\"s\"}"));
@@ -61,8 +70,6 @@ class EnrichmentCatalogFlowTest {
 
     @Test
     void theNextTypeOfTheSameItemIsOneNestedUpdateItem() throws Exception {
-        Recording calls = new Recording();
-        EnrichmentCatalog catalog = catalog(calls, 10);
         String mangaId = id();
         catalog.write(mangaId, "synopsis", JSON.readTree("{\"synopsis_en\":\"s\"}"));
         calls.outcomes.clear();
@@ -75,11 +82,10 @@ class EnrichmentCatalogFlowTest {
 
     @Test
     void aCatalogItemWithoutEnrichmentIsOneCallAndKeepsItsAttributes() throws Exception {
-        Recording calls = new Recording();
         String mangaId = id();
         put(mangaId, Map.of("title", AttributeValue.fromS("One Piece")));
 
-        catalog(calls, 10).write(mangaId, "synopsis", JSON.readTree("\"s\""));
+        catalog.write(mangaId, "synopsis", JSON.readTree("\"s\""));
 
         assertThat(calls.outcomes).containsExactly(WHOLE_OK);
         assertThat(item(mangaId).get("title").s()).isEqualTo("One Piece");
@@ -88,8 +94,6 @@ class EnrichmentCatalogFlowTest {
 
     @Test
     void aMapThisInstanceDoesNotRememberIsTwoCallsOnceThenOne() throws Exception {
-        Recording calls = new Recording();
-        EnrichmentCatalog catalog = catalog(calls, 10);
         String mangaId = id();
         // as another instance (or this one before a restart) left it
         put(mangaId, Map.of("title", AttributeValue.fromS("Naruto"),
@@ -110,8 +114,6 @@ class EnrichmentCatalogFlowTest {
 
     @Test
     void aRememberedMapThatIsGoneIsCreatedAgain() throws Exception {
-        Recording calls = new Recording();
-        EnrichmentCatalog catalog = catalog(calls, 10);
         String mangaId = id();
         catalog.write(mangaId, "synopsis", JSON.readTree("\"s\""));
         dynamoDb.deleteItem(b -> b.tableName(properties.catalogTable()).key(key(mangaId)));
@@ -125,8 +127,6 @@ class EnrichmentCatalogFlowTest {
 
     @Test
     void anEnrichmentThatIsNotAMapIsRefusedInEitherOrderAndLeftAsItIs() throws Exception {
-        Recording calls = new Recording();
-        EnrichmentCatalog catalog = catalog(calls, 10);
         String unknown = id();
         put(unknown, Map.of("enrichment", AttributeValue.fromS("not a map")));
 
@@ -151,8 +151,6 @@ class EnrichmentCatalogFlowTest {
     void aMapAnotherWriterCreatesBetweenTheTwoRequestsIsWrittenInto() throws Exception {
         // remembered, its item since deleted: the nested SET fails, then another writer creates the map before the
         // whole-map request, which fails too; the second round's nested SET writes into the other writer's map
-        Recording calls = new Recording();
-        EnrichmentCatalog catalog = catalog(calls, 10);
         String mangaId = id();
         catalog.write(mangaId, "synopsis", JSON.readTree("\"s\""));
         dynamoDb.deleteItem(b -> b.tableName(properties.catalogTable()).key(key(mangaId)));
@@ -170,8 +168,6 @@ class EnrichmentCatalogFlowTest {
     void aMapRemovedBetweenTheTwoRequestsIsCreatedAgain() throws Exception {
         // not remembered, its map there: the whole-map request fails, then the map goes (the item deleted) before the
         // nested SET, which fails too; the second round's whole-map request creates it
-        Recording calls = new Recording();
-        EnrichmentCatalog catalog = catalog(calls, 10);
         String mangaId = id();
         put(mangaId, Map.of("enrichment", AttributeValue.fromM(Map.of("synopsis", AttributeValue.fromS("s")))));
         calls.afterCall(1, () -> dynamoDb.deleteItem(b -> b.tableName(properties.catalogTable()).key(key(mangaId))));
@@ -184,8 +180,7 @@ class EnrichmentCatalogFlowTest {
 
     @Test
     void onlyTheLastKnownMapsIdsAreRememberedTheLeastRecentlyUsedForgottenFirst() throws Exception {
-        Recording calls = new Recording();
-        EnrichmentCatalog catalog = catalog(calls, 2);
+        catalog = catalog(2);
         String a = id();
         String b = id();
         String c = id();
@@ -211,8 +206,7 @@ class EnrichmentCatalogFlowTest {
 
     @Test
     void noneRememberedEveryWriteTriesTheWholeMapFirst() throws Exception {
-        Recording calls = new Recording();
-        EnrichmentCatalog catalog = catalog(calls, 0);
+        catalog = catalog(0);
         String mangaId = id();
         catalog.write(mangaId, "synopsis", JSON.readTree("\"s\""));
         catalog.write(mangaId, "tags", JSON.readTree("\"t\""));
@@ -221,11 +215,11 @@ class EnrichmentCatalogFlowTest {
         assertThat(catalog.knownMaps()).isZero();
     }
 
-    private EnrichmentCatalog catalog(DynamoDbClient client, int knownMaps) {
+    private EnrichmentCatalog catalog(int knownMaps) {
         EnrichmentProperties withBound = new EnrichmentProperties(properties.queue(), properties.deadLetterQueue(),
                 properties.model(), properties.maxTokens(), properties.temperature(), properties.maxBatchJobs(),
                 properties.dedupWindow(), properties.catalogTable(), new EnrichmentProperties.Catalog(knownMaps));
-        return new EnrichmentCatalog(client, withBound, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new EnrichmentCatalog(calls, withBound, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static String id() {
