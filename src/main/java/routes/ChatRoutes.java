@@ -40,6 +40,11 @@ import org.springframework.stereotype.Component;
  * to the bounded work queue ({@link #WORK}); its answer is worked on and sent by chat-work. A REST request waits for
  * its answer there.
  *
+ * <p>Before a frame reaches chat-websocket, the WebSocket consumer asks the door on the Vert.x event loop
+ * ({@code ChatDoor}, in {@code ChatWebsocketComponent}): under overload a fresh question is refused there, with the same
+ * OVERLOADED frame, and never waits for a worker thread; the {@code chat-door-hint-*} steps tell it which answers are
+ * cached, so that their repeats still come in.
+ *
  * <p>Error handling (camel/error-handling.camel.yaml): the edge routes (chat-websocket, chat-rest, chat-config, and
  * chat-work, where nobody waits for a WebSocket message any more) use {@code sync-errors}, so every client message
  * gets exactly one reply or one error frame and the connection stays open; the routes they call use {@code caller-errors}, so a failure goes back to the edge at once and is
@@ -163,7 +168,9 @@ public class ChatRoutes extends RouteBuilder {
                 .bean("chatSteps", "readCache")
                 .choice()
                     .when(simple("${body.cacheHit}"))
-                        // served during overload too: a cache hit costs no worker
+                        // served during overload too: a cache hit costs no worker (and the door, which refuses
+                        // before this route under overload, lets the answers it remembers as cached through)
+                        .bean("chatDoor", "remember").id("chat-door-hint-hit")
                         .bean("chatSteps", "cachedAnswer")
                         .to("direct:chat-answer")
                     .otherwise()
@@ -198,6 +205,7 @@ public class ChatRoutes extends RouteBuilder {
                 // asks the ERP again
                 .filter(simple("${body.cacheable}"))
                     .bean("chatCache", "store").id("chat-cache-write")
+                    .bean("chatDoor", "remember").id("chat-door-hint-write")
                 .end()
                 .wireTap("direct:chat-remember").id("chat-remember-tap")
                 .bean("chatSteps", "answer")

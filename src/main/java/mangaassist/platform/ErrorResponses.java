@@ -22,6 +22,8 @@ import org.springframework.stereotype.Component;
 public class ErrorResponses {
 
     /** Exchange property: the id of the client's request, echoed in the error body. */
+    /** The counter of error answers, by flow and code. */
+    public static final String ERRORS = "mangaassist.errors";
     public static final String REQUEST_ID = "requestId";
     /** Exchange property: the client's language ("ja"/"en") when the flow knows it. */
     public static final String LANGUAGE = "language";
@@ -58,7 +60,7 @@ public class ErrorResponses {
             LOG.debug("{} answered with {}: {}", exchange.getFromRouteId(), error.code(),
                     caught == null ? "" : caught.getMessage());
         }
-        meters.counter("mangaassist.errors", "flow", flow(exchange), "code", error.code()).increment();
+        meters.counter(ERRORS, "flow", flow(exchange), "code", error.code()).increment();
         String requestId = exchange.getProperty(REQUEST_ID, String.class);
         // removeHeaders("*", exclude) compiles the exclude pattern as a regex for every header: keep the one header by hand
         Object connectionKey = exchange.getMessage().getHeader(CONNECTION_KEY);

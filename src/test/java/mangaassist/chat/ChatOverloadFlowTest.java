@@ -17,6 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.chat.overload.ChatWorkQueue;
+import mangaassist.chat.websocket.ChatConnections;
+import org.apache.camel.CamelContext;
+import org.apache.camel.api.management.ManagedCamelContext;
 import mangaassist.devstack.EmbeddedStack;
 import mangaassist.devstack.bedrock.EmulatorControl;
 import mangaassist.support.FlowTest;
@@ -49,6 +52,10 @@ class ChatOverloadFlowTest {
     TestRestTemplate http;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    ChatConnections connections;
     @Value("${mangaassist.chat.websocket.port}")
     int websocketPort;
     @LocalServerPort
@@ -90,7 +97,11 @@ class ChatOverloadFlowTest {
         second.send(message("Which seinen manga would you recommend first?"));
         await().atMost(WAIT).until(() -> queue.load().waiting() == 1);
 
+        int open = connections.size();
         WebSocketTestClient third = ws();
+        // its open event handled, so that only its message could add to chat-websocket's exchanges
+        await().atMost(WAIT).until(() -> connections.size() == open + 1);
+        long routed = websocketExchanges();
         third.send(message("Which shojo manga would you recommend first?"));
         JsonNode refused = third.next(WAIT);
         assertOverloaded(refused);
@@ -98,6 +109,9 @@ class ChatOverloadFlowTest {
         assertThat(queue.load().inService()).isEqualTo(1);
         assertThat(queue.load().waiting()).isEqualTo(1);
         assertThat(refusals("queue-full")).isEqualTo(before + 1);
+        // by the door, on the event loop: the frame never waited for a worker thread to run chat-websocket
+        assertThat(websocketExchanges()).isEqualTo(routed);
+        assertThat(queue.passedDoor()).isZero();
 
         // the same contract over REST: 503, the hint in the body and in Retry-After (whole seconds)
         Rest refusedRest = post(message("Which josei manga would you recommend first?"));
@@ -260,6 +274,12 @@ class ChatOverloadFlowTest {
 
     private static JsonNode last(List<JsonNode> frames) {
         return frames.get(frames.size() - 1);
+    }
+
+    /** Exchanges chat-websocket has taken (frames and connection events). */
+    private long websocketExchanges() throws Exception {
+        return camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                .getManagedRoute("chat-websocket").getExchangesTotal();
     }
 
     private double refusals(String reason) {

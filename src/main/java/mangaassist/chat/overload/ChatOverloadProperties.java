@@ -22,12 +22,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retryAfterMin            the least retry hint of a refusal
  * @param retryAfterMax            the longest retry hint of a refusal
  * @param shutdownRetryAfter       the retry hint while the instance shuts down (the client reconnects, elsewhere)
+ * @param doorHints                cache keys of answers cached lately that the door ({@link ChatDoor}) remembers at
+ *                                 most, to let a repeat question through to its cached answer while it refuses the
+ *                                 others (the oldest forgotten first)
  */
 @ConfigurationProperties("mangaassist.chat.overload")
 public record ChatOverloadProperties(int workers, int queueCapacity, int maxInFlightPerConnection,
                                      Duration initialServiceTime, double serviceTimeWeight, Duration drainWindow,
                                      Duration retryAfterMin,
-                                     Duration retryAfterMax, Duration shutdownRetryAfter) {
+                                     Duration retryAfterMax, Duration shutdownRetryAfter, int doorHints) {
 
     public ChatOverloadProperties {
         if (workers < 1) {
@@ -39,6 +42,9 @@ public record ChatOverloadProperties(int workers, int queueCapacity, int maxInFl
         if (queueCapacity < workers) {
             throw new IllegalArgumentException("mangaassist.chat.overload.queue-capacity (" + queueCapacity
                     + ") must be at least mangaassist.chat.overload.workers (" + workers + ")");
+        }
+        if (doorHints < 0) {
+            throw new IllegalArgumentException("mangaassist.chat.overload.door-hints must not be negative, was " + doorHints);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
@@ -63,6 +64,8 @@ public class ChatWorkQueue implements SmartLifecycle {
     private final ConnectionLimits connections = new ConnectionLimits();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger inService = new AtomicInteger();
+    /** Frames the door let through that have not yet reached {@link #admit} (nor ended before it). */
+    private final AtomicInteger passedDoor = new AtomicInteger();
     private final Map<AdmissionRule.Reason, Counter> refusals = new EnumMap<>(AdmissionRule.Reason.class);
     private final Object idle = new Object();
     private final Object admission = new Object();
@@ -128,12 +131,60 @@ public class ChatWorkQueue implements SmartLifecycle {
     }
 
     /**
+     * The door's question ({@link ChatDoor}, on the WebSocket's event loop as a frame arrives, before it waits for a
+     * worker thread): would a message arriving now be admitted? The frames the door let through that have not yet
+     * reached {@link #admit} count as in service (while workers are free) or waiting: in a burst they are all still
+     * in front of the route. Admitted: the
+     * frame holds a place at the door until its {@link DoorPass} is given back (at {@link #admit}, or when its
+     * exchange ends before it: a cache hit, a bad frame). Refused: nothing is counted yet; the door may still let a
+     * likely cache hit through, and counts a refusal with {@link #refusedAtDoor}.
+     */
+    public AdmissionRule.Decision atDoor() {
+        if (draining) {
+            return rule.refuse(AdmissionRule.Reason.SHUTDOWN, TimeUnit.MILLISECONDS.toNanos(shutdownRetryAfterMs));
+        }
+        synchronized (admission) {
+            AdmissionRule.Load now = load();
+            // the frames let in take the free workers first, the rest wait
+            int passed = passedDoor.get();
+            int toWorkers = Math.min(passed, Math.max(0, now.workers() - now.inService()));
+            AdmissionRule.Decision decision = rule.decide(0, new AdmissionRule.Load(now.waiting() + passed - toWorkers,
+                    now.inService() + toWorkers, now.workers(), now.capacity(), now.meanServiceNanos(),
+                    now.drainPerSecond()));
+            if (decision.admitted()) {
+                passedDoor.incrementAndGet();
+            }
+            return decision;
+        }
+    }
+
+    /** A place at the door, given back once. */
+    public DoorPass doorPass() {
+        return new DoorPass();
+    }
+
+    /** The door refused a frame: counted as the route's refusals are. */
+    public void refusedAtDoor(AdmissionRule.Decision decision) {
+        refusals.get(decision.refused()).increment();
+    }
+
+    /** Frames let through by the door and not yet admitted or ended (tests, the pressure gauge). */
+    public int passedDoor() {
+        return passedDoor.get();
+    }
+
+    /**
      * Step before the queue: a message that needs the model is admitted (a place reserved for it) or refused at once
      * ({@link AdmissionRule}). Its place is given back when it is done, whatever the outcome.
      */
     public ChatMessage admit(ChatMessage message, Exchange exchange) {
         if (draining) {
             throw refused(rule.refuse(AdmissionRule.Reason.SHUTDOWN, TimeUnit.MILLISECONDS.toNanos(shutdownRetryAfterMs)));
+        }
+        DoorPass pass = exchange.getProperty(DoorPass.PROPERTY, DoorPass.class);
+        if (pass != null) {
+            // its place at the door becomes the decision below
+            pass.release();
         }
         long elapsed = Math.max(System.nanoTime() - message.startNanos(), waitedSinceArrival(exchange));
         AdmissionRule.Decision decision;
@@ -288,6 +339,26 @@ public class ChatWorkQueue implements SmartLifecycle {
             synchronized (idle) {
                 idle.notifyAll();
             }
+        }
+    }
+
+    /**
+     * A frame's place at the door (exchange property {@link #PROPERTY}, and a completion of its exchange): given back
+     * at {@link #admit} or when the exchange ends, whichever comes first.
+     */
+    public final class DoorPass extends SynchronizationAdapter {
+        public static final String PROPERTY = "chatDoorPass";
+        private final AtomicBoolean held = new AtomicBoolean(true);
+
+        public void release() {
+            if (held.compareAndSet(true, false)) {
+                passedDoor.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void onDone(Exchange exchange) {
+            release();
         }
     }
 

@@ -110,6 +110,11 @@ public class ChatConnections {
                 LOG.warn("Chat frame not written to connection {}: {}", connectionKey, e.toString()));
     }
 
+    /** The connection's socket if its open event has been handled, else null; never waits (the door's event loop). */
+    public ServerWebSocket openNow(String connectionKey) {
+        return connectionKey == null ? null : open.get(connectionKey);
+    }
+
     /** How many clients are connected. */
     public int size() {
         return open.size();

@@ -39,6 +39,7 @@ class ChatOverloadPropertiesTest {
         values.put("mangaassist.chat.overload.retry-after-min", "500ms");
         values.put("mangaassist.chat.overload.retry-after-max", "10s");
         values.put("mangaassist.chat.overload.shutdown-retry-after", "1s");
+        values.put("mangaassist.chat.overload.door-hints", "100000");
         return new Binder(new MapConfigurationPropertySource(values))
                 .bind("mangaassist.chat.overload", ChatOverloadProperties.class).get();
     }
