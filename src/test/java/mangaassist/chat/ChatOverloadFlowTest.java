@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import mangaassist.chat.overload.ChatWorkQueue;
 import mangaassist.chat.websocket.ChatConnections;
+import mangaassist.chat.websocket.ChatWebsocketComponent;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketEndpoint;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
 import mangaassist.devstack.EmbeddedStack;
@@ -60,6 +62,10 @@ class ChatOverloadFlowTest {
     int websocketPort;
     @LocalServerPort
     int port;
+    @Value("${mangaassist.chat.websocket.worker-threads}")
+    int workerThreads;
+    @Value("${mangaassist.chat.websocket.allowed-origins}")
+    String allowedOrigins;
     @Value("${mangaassist.chat.overload.shutdown-retry-after}")
     Duration shutdownRetryAfter;
 
@@ -241,6 +247,17 @@ class ChatOverloadFlowTest {
         bedrock.latency(Duration.ZERO, Duration.ZERO);
         late.send(message("What is a good manga about painting?"));
         assertSuccess(last(late.untilFinal(WAIT)));
+    }
+
+    @Test
+    void theDoorsComponentIsCamelsVertxWebsocketWithItsSettings() {
+        // the subclass keeps Camel's component name: its endpoint options and the camel.component.vertx-websocket.*
+        // settings bind (a nameless subclass's lenient endpoint would drop them without a word)
+        ChatWebsocketComponent component = camel.getComponent("vertx-websocket", ChatWebsocketComponent.class);
+        assertThat(component.getVertxOptions().getWorkerPoolSize()).isEqualTo(workerThreads);
+        VertxWebsocketEndpoint endpoint = (VertxWebsocketEndpoint) camel.getRoute("chat-websocket").getEndpoint();
+        assertThat(endpoint.getConfiguration().isFireWebSocketConnectionEvents()).isTrue();
+        assertThat(endpoint.getConfiguration().getAllowedOriginPattern()).isEqualTo(allowedOrigins);
     }
 
     @Test
