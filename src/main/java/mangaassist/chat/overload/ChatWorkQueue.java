@@ -134,10 +134,9 @@ public class ChatWorkQueue implements SmartLifecycle {
      * The door's question ({@link ChatDoor}, on the WebSocket's event loop as a frame arrives, before it waits for a
      * worker thread): would a message arriving now be admitted? The frames the door let through that have not yet
      * reached {@link #admit} count as in service (while workers are free) or waiting: in a burst they are all still
-     * in front of the route. Admitted: the
-     * frame holds a place at the door until its {@link DoorPass} is given back (at {@link #admit}, or when its
-     * exchange ends before it: a cache hit, a bad frame). Refused: nothing is counted yet; the door may still let a
-     * likely cache hit through, and counts a refusal with {@link #refusedAtDoor}.
+     * in front of the route. Admitted: the frame holds a place at the door until its {@link DoorPass} is given back
+     * (at {@link #admit}, or when its exchange ends before it: a cache hit, a bad frame). Refused: nothing is counted
+     * yet; the door may still let a likely cache hit through, and counts a refusal with {@link #refusedAtDoor}.
      */
     public AdmissionRule.Decision atDoor() {
         if (draining) {
@@ -168,7 +167,7 @@ public class ChatWorkQueue implements SmartLifecycle {
         refusals.get(decision.refused()).increment();
     }
 
-    /** Frames let through by the door and not yet admitted or ended (tests, the pressure gauge). */
+    /** Frames let through by the door and not yet admitted or ended. */
     public int passedDoor() {
         return passedDoor.get();
     }
