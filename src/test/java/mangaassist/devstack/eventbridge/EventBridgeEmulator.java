@@ -6,7 +6,10 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -242,8 +245,10 @@ public final class EventBridgeEmulator implements AutoCloseable {
         putEventsCalls.incrementAndGet();
         ArrayNode results = JsonNodeFactory.instance.arrayNode();
         int failed = 0;
+        // the call's matched events, gathered per target: each target gets them in as few calls as its API allows
+        Map<Delivery, List<ObjectNode>> outbox = new LinkedHashMap<>();
         for (JsonNode entry : entries) {
-            ObjectNode result = putEvent(entry);
+            ObjectNode result = putEvent(entry, outbox);
             if (result.has("ErrorCode")) {
                 failed++;
             }
@@ -251,6 +256,7 @@ public final class EventBridgeEmulator implements AutoCloseable {
         }
         entriesFailed.addAndGet(failed);
         entriesAccepted.addAndGet(entries.size() - failed);
+        outbox.forEach((to, envelopes) -> deliveries.execute(() -> deliver(to, envelopes)));
         return object().put("FailedEntryCount", failed).set("Entries", results);
     }
 
@@ -266,7 +272,7 @@ public final class EventBridgeEmulator implements AutoCloseable {
         return size;
     }
 
-    private ObjectNode putEvent(JsonNode entry) {
+    private ObjectNode putEvent(JsonNode entry, Map<Delivery, List<ObjectNode>> outbox) {
         String source = entry.path("Source").asText(null);
         String detailType = entry.path("DetailType").asText(null);
         String detailText = entry.path("Detail").asText(null);
@@ -303,7 +309,7 @@ public final class EventBridgeEmulator implements AutoCloseable {
         }
         for (EventBuses.Match match : matches) {
             for (EventBuses.Target target : match.targets()) {
-                deliveries.execute(() -> deliver(match, target, envelope));
+                outbox.computeIfAbsent(new Delivery(match, target), k -> new ArrayList<>()).add(envelope);
             }
         }
         return object().put("EventId", id);
@@ -336,16 +342,41 @@ public final class EventBridgeEmulator implements AutoCloseable {
         return Instant.now();
     }
 
-    private void deliver(EventBuses.Match match, EventBuses.Target target, ObjectNode envelope) {
-        try {
-            delivery.deliver(target.arn(), target.messageGroupId(), targetInput(target, envelope));
-            delivered.incrementAndGet();
-        } catch (Exception e) {
-            // EventBridge retries and then drops (or sends to the rule's DLQ): here it is counted and logged
-            deliveryFailures.incrementAndGet();
-            LOG.warn("EventBridge emulator: rule {}/{} could not deliver to {}: {}", match.bus(), match.rule(),
-                    target.arn(), e.toString());
+    /** A rule's target: what one PutEvents call's matched events are gathered by. */
+    private record Delivery(EventBuses.Match match, EventBuses.Target target) {
+    }
+
+    private void deliver(Delivery to, List<ObjectNode> envelopes) {
+        EventBuses.Target target = to.target();
+        List<String> bodies = new ArrayList<>(envelopes.size());
+        for (ObjectNode envelope : envelopes) {
+            try {
+                bodies.add(targetInput(target, envelope));
+            } catch (Exception e) {
+                failed(to, e);
+            }
         }
+        for (int from = 0; from < bodies.size(); from += MAX_ENTRIES) {
+            List<String> batch = bodies.subList(from, Math.min(bodies.size(), from + MAX_ENTRIES));
+            try {
+                int refused = delivery.deliverAll(target.arn(), target.messageGroupId(), batch);
+                delivered.addAndGet(batch.size() - refused);
+                if (refused > 0) {
+                    failed(to, new IllegalStateException(refused + " of " + batch.size() + " messages refused"));
+                    deliveryFailures.addAndGet(refused - 1);
+                }
+            } catch (Exception e) {
+                failed(to, e);
+                deliveryFailures.addAndGet(batch.size() - 1);
+            }
+        }
+    }
+
+    private void failed(Delivery to, Exception e) {
+        // EventBridge retries and then drops (or sends to the rule's DLQ): here it is counted and logged
+        deliveryFailures.incrementAndGet();
+        LOG.warn("EventBridge emulator: rule {}/{} could not deliver to {}: {}", to.match().bus(), to.match().rule(),
+                to.target().arn(), e.toString());
     }
 
     /** What a target receives: the constant Input, the part InputPath names, or the whole envelope. */

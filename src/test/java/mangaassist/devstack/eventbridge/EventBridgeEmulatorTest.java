@@ -72,11 +72,19 @@ class EventBridgeEmulatorTest {
         sqs = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.AP_NORTHEAST_1)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).credentialsProvider(credentials()).build();
         SqsTargetDelivery toSqs = new SqsTargetDelivery(() -> sqsEndpoint);
-        emulator = new EventBridgeEmulator("ap-northeast-1", (arn, group, body) -> {
-            if (arn.contains(":record-")) {
-                recorded.add(new String[] {arn.substring(arn.lastIndexOf(':') + 1), body});
-            } else {
-                toSqs.deliver(arn, group, body);
+        emulator = new EventBridgeEmulator("ap-northeast-1", new TargetDelivery() {
+            @Override
+            public void deliver(String arn, String group, String body) {
+                deliverAll(arn, group, List.of(body));
+            }
+
+            @Override
+            public int deliverAll(String arn, String group, List<String> bodies) {
+                if (!arn.contains(":record-")) {
+                    return toSqs.deliverAll(arn, group, bodies);
+                }
+                bodies.forEach(body -> recorded.add(new String[] {arn.substring(arn.lastIndexOf(':') + 1), body}));
+                return 0;
             }
         }).start(StackPorts.LOOPBACK, 0);
         client = EventBridgeClient.builder().endpointOverride(emulator.endpoint()).region(Region.AP_NORTHEAST_1)
@@ -237,12 +245,7 @@ class EventBridgeEmulatorTest {
 
     @Test
     void aMatchedEventReachesItsSqsTargetInTheEventBridgeEnvelope() {
-        String queue = "eb-target-" + UUID.randomUUID().toString().substring(0, 8);
-        String url = sqs.createQueue(b -> b.queueName(queue)).queueUrl();
-        String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn")).attributesAsStrings()
-                .get("QueueArn");
-        client.putRule(b -> b.eventBusName(bus).name("to-sqs").eventPattern("{\"source\":[\"manga-assist.inventory\"]}"));
-        client.putTargets(b -> b.eventBusName(bus).rule("to-sqs").targets(Target.builder().id("q").arn(arn).build()));
+        String url = inventoryRuleToANewQueue();
 
         Instant time = Instant.parse("2026-12-02T10:15:30Z");
         String eventId = client.putEvents(b -> b.entries(entry("manga-assist.inventory", "inventory.restocked",
@@ -270,6 +273,32 @@ class EventBridgeEmulatorTest {
     }
 
     @Test
+    void theEventsOfOneCallReachAnSqsTargetEachOnceWithItsOwnId() {
+        String url = inventoryRuleToANewQueue();
+
+        // seven entries, one not matching the rule: six events for the target, sent together
+        List<PutEventsRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            entries.add(entry("manga-assist.inventory", "inventory.updated", "{\"n\":" + i + "}"));
+        }
+        entries.add(entry("other.source", "inventory.updated", "{\"n\":6}"));
+        List<String> eventIds = client.putEvents(b -> b.entries(entries)).entries().stream()
+                .map(PutEventsResultEntry::eventId).toList();
+
+        List<JsonNode> received = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()
+                    .forEach(m -> received.add(read(m.body())));
+            return received.size() >= 6;
+        });
+        assertThat(received).extracting(e -> e.path("detail").path("n").asInt()).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+        assertThat(received).extracting(e -> e.path("id").asText()).containsExactlyInAnyOrderElementsOf(eventIds.subList(0, 6));
+        await().atMost(Duration.ofSeconds(5)).until(() -> emulator.stats().delivered() == 6);
+        assertThat(emulator.stats().unmatched()).isEqualTo(1);
+        assertThat(emulator.stats().deliveryFailures()).isZero();
+    }
+
+    @Test
     void theControlEndpointInjectsFailuresForACurlUser() throws Exception {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         emulator.endpoint().resolve("/_emulator/control"))
@@ -284,6 +313,17 @@ class EventBridgeEmulatorTest {
                 emulator.endpoint().resolve("/_emulator/stats")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(read(stats.body()).path("entriesFailed").asInt()).isEqualTo(1);
         assertThat(read(stats.body()).path("entriesPerCall").asDouble()).isEqualTo(2.0);
+    }
+
+    /** A rule for the inventory's events with a new SQS queue as its target; answers the queue's URL. */
+    private String inventoryRuleToANewQueue() {
+        String queue = "eb-target-" + UUID.randomUUID().toString().substring(0, 8);
+        String url = sqs.createQueue(b -> b.queueName(queue)).queueUrl();
+        String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn")).attributesAsStrings()
+                .get("QueueArn");
+        client.putRule(b -> b.eventBusName(bus).name("to-sqs").eventPattern("{\"source\":[\"manga-assist.inventory\"]}"));
+        client.putTargets(b -> b.eventBusName(bus).rule("to-sqs").targets(Target.builder().id("q").arn(arn).build()));
+        return url;
     }
 
     private void recordingRule(String name, String pattern) {

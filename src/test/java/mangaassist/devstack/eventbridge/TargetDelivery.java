@@ -10,4 +10,15 @@ public interface TargetDelivery {
      * @param body            what the target receives
      */
     void deliver(String targetArn, String messageGroupId, String body) throws Exception;
+
+    /**
+     * Several events of one PutEvents call for the same target (at most 10), in as few calls as the target's API
+     * allows; answers how many were refused. By default, one {@link #deliver} each.
+     */
+    default int deliverAll(String targetArn, String messageGroupId, java.util.List<String> bodies) throws Exception {
+        for (String body : bodies) {
+            deliver(targetArn, messageGroupId, body);
+        }
+        return 0;
+    }
 }
