@@ -117,10 +117,66 @@ public final class CpuMeter {
         node.put("gcAndVmThreadsCpuSeconds", round(nativeSeconds(nativeEnd, "gc") + nativeSeconds(nativeEnd, "vm")));
         // warm: what the unit costs once the JIT is done with its path (the JIT's threads' CPU taken out)
         node.put("warmCpuMsPer" + unit, round((process + children - compilers) * 1000 / units));
+        node.set("cpuMsPer" + unit + "ByOwner", byOwner(groups, process, children, threads, compilers,
+                nativeSeconds(nativeEnd, "gc") + nativeSeconds(nativeEnd, "vm"), clientThread, units));
         ObjectNode top = node.putObject("threadGroupsCpuSeconds");
         groups.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(15)
                 .forEach(g -> top.put(g.getKey(), round(g.getValue())));
         top.put("other", round(Math.max(0, process - threads)));
+        return node;
+    }
+
+    /**
+     * Thread-name prefixes of the in-process backends of the embedded stack (and the backend each is), so that a
+     * figure can say what share of a unit's CPU is the application's own: on AWS the backends run elsewhere.
+     */
+    static final Map<String, String> BACKEND_THREADS = Map.of(
+            "elasticmq", "sqs (ElasticMQ)",
+            "qtp", "dynamodb (DynamoDB Local's Jetty; S3Proxy's too)",
+            "SQLiteQueue", "dynamodb (DynamoDB Local's SQLite)",
+            "opensearch[", "opensearch",
+            "eventbridge-delivery", "eventbridge (the emulator's deliveries)");
+
+    /** The backend a thread group belongs to, or null (the application's, or the client's). */
+    static String backendOf(String threadGroup) {
+        for (Map.Entry<String, String> b : BACKEND_THREADS.entrySet()) {
+            if (threadGroup.startsWith(b.getKey())) {
+                return b.getValue().replaceFirst(" .*", "");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The unit's CPU by owner: each in-process backend (its threads; Redis and S3Proxy are child processes), the JIT's
+     * and the GC's threads, the client, and the rest: the application (with the SDK clients and Camel it runs, and the
+     * threads a name does not tell, the emulators' Vert.x and HTTP servers among them).
+     */
+    private static ObjectNode byOwner(Map<String, Double> groups, double process, double children, double threads,
+                                      double compilers, double gcAndVm, String clientThread, int units) {
+        Map<String, Double> owners = new java.util.TreeMap<>();
+        double client = clientThread == null ? 0 : groups.getOrDefault(clientThread, 0.0);
+        double backends = 0;
+        for (Map.Entry<String, Double> group : groups.entrySet()) {
+            String backend = backendOf(group.getKey());
+            if (backend != null) {
+                owners.merge(backend, group.getValue(), Double::sum);
+                backends += group.getValue();
+            }
+        }
+        owners.merge("child processes (redis-server, S3Proxy)", children, Double::sum);
+        // the JVM's own threads are not in the thread groups: 'other' is process - threads
+        double unlisted = Math.max(0, process - threads);
+        double application = Math.max(0, threads - client - backends) + Math.max(0, unlisted - compilers - gcAndVm);
+        ObjectNode node = JSON.createObjectNode();
+        node.put("application", round(application * 1000 / units));
+        double backendsTotal = backends + children;
+        node.put("backends", round(backendsTotal * 1000 / units));
+        ObjectNode each = node.putObject("eachBackend");
+        owners.forEach((name, seconds) -> each.put(name, round(seconds * 1000 / units)));
+        node.put("jitThreads", round(compilers * 1000 / units));
+        node.put("gcAndVmThreads", round(gcAndVm * 1000 / units));
+        node.put("client", round(client * 1000 / units));
         return node;
     }
 

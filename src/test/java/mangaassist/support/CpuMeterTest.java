@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
+
 class CpuMeterTest {
 
     @Test
@@ -30,5 +31,63 @@ class CpuMeterTest {
                 .isLessThanOrEqualTo(figures.path("cpuMsPerUnit").asDouble())
                 .isCloseTo(figures.path("cpuMsPerUnit").asDouble() - figures.path("jitThreadsCpuSeconds").asDouble(),
                         org.assertj.core.api.Assertions.within(0.02));
+    }
+
+    @Test
+    void theUnitsCpuIsSplitByOwnerTheBackendsByTheirThreadNames() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only: /proc/self/task");
+        assertThat(CpuMeter.backendOf("elasticmq-pekko.actor.default-dispatcher-N")).isEqualTo("sqs");
+        assertThat(CpuMeter.backendOf("opensearch[Node N][get][T#N]")).isEqualTo("opensearch");
+        assertThat(CpuMeter.backendOf("SQLiteQueue[]")).isEqualTo("dynamodb");
+        assertThat(CpuMeter.backendOf("Camel (camel-N) thread #N - awsN-sqs://manga-inventory-cdc")).isNull();
+
+        CpuMeter meter = CpuMeter.start();
+        java.util.concurrent.CountDownLatch spun = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.CountDownLatch measured = new java.util.concurrent.CountDownLatch(1);
+        // alive until the meter stopped: a thread that ended is no longer listed (its CPU would count as 'other')
+        Thread backend = new Thread(() -> spinThenWait(300, spun, measured), "elasticmq-pekko.actor.default-dispatcher-7");
+        Thread client = new Thread(() -> spinThenWait(100, spun, measured), "bench-client");
+        backend.start();
+        client.start();
+        spin(200);
+        spun.await();
+        ObjectNode figures = meter.stop(1, "Unit", "bench-client");
+        measured.countDown();
+        backend.join();
+        client.join();
+        ObjectNode owners = (ObjectNode) figures.path("cpuMsPerUnitByOwner");
+
+        double sum = owners.path("application").asDouble() + owners.path("backends").asDouble()
+                + owners.path("jitThreads").asDouble() + owners.path("gcAndVmThreads").asDouble()
+                + owners.path("client").asDouble();
+        assertThat(sum).isCloseTo(figures.path("cpuMsPerUnit").asDouble(), org.assertj.core.api.Assertions.within(1.0));
+        assertThat(owners.path("application").asDouble()).isGreaterThan(150);
+        assertThat(owners.path("backends").asDouble()).isGreaterThanOrEqualTo(300);
+        assertThat(owners.path("eachBackend").path("sqs").asDouble()).isGreaterThanOrEqualTo(300);
+        assertThat(owners.path("client").asDouble()).isGreaterThanOrEqualTo(100).isLessThan(200);
+    }
+
+    private static void spinThenWait(long millis, java.util.concurrent.CountDownLatch spun,
+                                     java.util.concurrent.CountDownLatch measured) {
+        spin(millis);
+        spun.countDown();
+        try {
+            measured.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Keeps this thread busy for about {@code millis} of CPU. */
+    private static void spin(long millis) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long until = threads.getCurrentThreadCpuTime() + millis * 1_000_000;
+        long sum = 0;
+        while (threads.getCurrentThreadCpuTime() < until) {
+            sum += Long.toString(sum).hashCode();
+        }
+        if (sum == 42) {
+            System.out.println(sum);
+        }
     }
 }
