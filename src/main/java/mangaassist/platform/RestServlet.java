@@ -3,9 +3,12 @@ package mangaassist.platform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.WeakHashMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.AsyncContext;
@@ -13,7 +16,9 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.camel.Exchange;
 import org.apache.camel.component.servlet.CamelHttpTransportServlet;
+import org.apache.camel.http.common.HttpConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * body (HTML for a browser), not the API's error format.
  *
  * <p>The exchange itself is not stopped: what it does still happens (a queued job stays queued; the enrichment API's
- * deduplication ids make a retry within their window safe), only its answer has nobody to go to any more.
+ * deduplication ids make a retry within their window safe), only its answer has nobody to go to any more: it is
+ * dropped with an INFO line (Camel's servlet would write it to the response the container has recycled by then, and
+ * log that failure as an ERROR with its stack trace).
  */
 public class RestServlet extends CamelHttpTransportServlet {
 
@@ -34,6 +41,9 @@ public class RestServlet extends CamelHttpTransportServlet {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Duration asyncTimeout;
+    /** Responses answered for their timeout whose exchange has not finished yet (weak: one that never does is let go). */
+    private final Set<HttpServletResponse> answeredForTimeout = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
 
     public RestServlet(Duration asyncTimeout) {
         this.asyncTimeout = asyncTimeout;
@@ -46,11 +56,30 @@ public class RestServlet extends CamelHttpTransportServlet {
             if (request.isAsyncStarted()) {
                 AsyncContext async = request.getAsyncContext();
                 async.setTimeout(asyncTimeout.toMillis());
-                async.addListener(new TimeoutAnswer());
+                async.addListener(timeoutAnswer());
             }
         } catch (IllegalStateException alreadyCompleted) {
             // answered before the budget could be set: nothing to time out
         }
+    }
+
+    /** What answers a request when its budget is over. */
+    TimeoutAnswer timeoutAnswer() {
+        return new TimeoutAnswer(answeredForTimeout);
+    }
+
+    /** The exchange of a request answered for its timeout has finished: its unit of work ends, nothing is written. */
+    @Override
+    protected void afterProcess(HttpServletResponse response, HttpConsumer consumer, Exchange exchange, boolean rethrow)
+            throws Exception {
+        if (answeredForTimeout.remove(response)) {
+            LOG.info("REST exchange {} finished after its request was answered 503 {}: its answer is dropped",
+                    exchange.getExchangeId(), CODE);
+            consumer.doneUoW(exchange);
+            consumer.releaseExchange(exchange, false);
+            return;
+        }
+        super.afterProcess(response, consumer, exchange, rethrow);
     }
 
     /** The body and headers of a request answered for its timeout (a response not yet committed). */
@@ -71,7 +100,13 @@ public class RestServlet extends CamelHttpTransportServlet {
         response.getOutputStream().write(bytes);
     }
 
-    private static final class TimeoutAnswer implements AsyncListener {
+    static final class TimeoutAnswer implements AsyncListener {
+
+        private final Set<HttpServletResponse> answered;
+
+        TimeoutAnswer(Set<HttpServletResponse> answered) {
+            this.answered = answered;
+        }
 
         @Override
         public void onTimeout(AsyncEvent event) throws IOException {
@@ -80,6 +115,7 @@ public class RestServlet extends CamelHttpTransportServlet {
             if (!response.isCommitted()) {
                 answerTimeout(response, ((HttpServletRequest) async.getRequest()).getRequestURI());
             }
+            answered.add(response);
             async.complete();
         }
 
