@@ -60,7 +60,8 @@ class CpuMeterTest {
         double sum = owners.path("application").asDouble() + owners.path("backends").asDouble()
                 + owners.path("jitThreads").asDouble() + owners.path("gcAndVmThreads").asDouble()
                 + owners.path("client").asDouble();
-        assertThat(sum).isCloseTo(figures.path("cpuMsPerUnit").asDouble(), org.assertj.core.api.Assertions.within(1.0));
+        // the JIT's and GC's threads are read from /proc in 10 ms ticks, the rest in nanoseconds: a few ticks apart
+        assertThat(sum).isCloseTo(figures.path("cpuMsPerUnit").asDouble(), org.assertj.core.api.Assertions.within(30.0));
         assertThat(owners.path("application").asDouble()).isGreaterThan(150);
         assertThat(owners.path("backends").asDouble()).isGreaterThanOrEqualTo(300);
         assertThat(owners.path("eachBackend").path("sqs").asDouble()).isGreaterThanOrEqualTo(300);
